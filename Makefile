@@ -1,0 +1,44 @@
+# The everyday verbs. `make run` and `make test` install whatever is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+RASA_TESTS := tests/bot tests/actions tests/catalog
+ENV := . scripts/env.sh &&
+
+.PHONY: help setup deps venvs model run test lint test-rasa-side test-backoffice validate test-stories bench
+
+help:
+	@echo "make run    install what is missing, then start every process (Ctrl-C stops them)"
+	@echo "make test   install what is missing, then run every test"
+	@echo "make bench  run the benchmarks under bench/"
+
+setup:
+	scripts/setup.sh all
+
+deps venvs model:
+	scripts/setup.sh $@
+
+run: setup
+	@$(ENV) exec .venv/bin/honcho --env /dev/null start
+
+lint: venvs
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+validate: venvs
+	$(ENV) .venv-rasa/bin/rasa data validate --config config.yml --domain domain.yml \
+		--data data/nlu data/rules data/stories --fail-on-warnings
+
+test-rasa-side: venvs
+	$(ENV) .venv-rasa/bin/python -m pytest -q $(wildcard $(RASA_TESTS))
+
+test-backoffice: venvs
+	$(ENV) .venv/bin/python -m pytest -q tests --ignore=tests/bot --ignore=tests/actions --ignore=tests/catalog
+
+test-stories: model
+	$(ENV) .venv-rasa/bin/rasa test core --model models/seva.tar.gz --stories tests/stories \
+		--fail-on-prediction-errors --out var/test-results
+
+test: setup lint validate test-rasa-side test-stories test-backoffice
+
+bench: setup
+	$(ENV) .venv/bin/python -m bench.whatsapp_load

@@ -1,0 +1,45 @@
+"""Waits until every process of `make run` answers, then prints where to click."""
+
+import os
+import socket
+import sys
+import time
+
+SERVICES = {
+    "Redis": 6379,
+    "Rasa server": 5005,
+    "Action server": 5055,
+    "WhatsApp stand-in": 8081,
+}
+
+
+def is_listening(port: int) -> bool:
+    """Say whether something accepts TCP connections on loopback `port`."""
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def main() -> None:
+    """Poll the ports for up to five minutes, then print the links or what is missing."""
+    deadline = time.monotonic() + 300
+    waiting = dict(SERVICES)
+    while waiting and time.monotonic() < deadline:
+        waiting = {name: port for name, port in waiting.items() if not is_listening(port)}
+        time.sleep(1)
+    if waiting:
+        print("Still not answering after 5 minutes: " + ", ".join(waiting), file=sys.stderr)
+    print(
+        "\n"
+        "  Seva is ready.\n"
+        "  Chat as a citizen (WhatsApp stand-in):  http://127.0.0.1:8081/\n"
+        f"  Rasa HTTP API (token RASA_TOKEN in .env): {os.environ.get('RASA_URL', 'http://127.0.0.1:5005')}\n"
+        "  Press Ctrl-C to stop everything.\n",
+        flush=True,
+    )
+    # Stay alive: honcho stops every process when one of them exits.
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
