@@ -1,0 +1,158 @@
+"""Starts the whole stack for end-to-end tests: Redis, the action server, Rasa with the trained
+model and the WhatsApp channel, and the Cloud API stand-in, all on free ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT, free_port, wait_for_port
+
+MODEL = ROOT / "models" / "seva.tar.gz"
+GENERAL_NUMBER = "100000000000001"
+
+
+class Stack:
+    """Handles on the running processes and the citizen-side helpers tests use."""
+
+    def __init__(self, env: dict[str, str], standin_url: str, rasa_url: str):
+        self.env = env
+        self.standin_url = standin_url
+        self.rasa_url = rasa_url
+
+    def post(self, path: str, body: dict) -> dict:
+        """POST JSON to the stand-in's control API."""
+        request = urllib.request.Request(
+            self.standin_url + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def get(self, path: str) -> dict:
+        """GET JSON from the stand-in's control API."""
+        with urllib.request.urlopen(self.standin_url + path, timeout=40) as response:
+            return json.loads(response.read())
+
+    def say(self, citizen: str, text: str, number: str = GENERAL_NUMBER) -> dict:
+        """Send a text message as `citizen`, through a signed webhook."""
+        return self.post(
+            "/_standin/inbound", {"from": citizen, "phone_number_id": number, "type": "text", "text": text}
+        )
+
+    def tap(self, citizen: str, reply: dict, number: str = GENERAL_NUMBER) -> dict:
+        """Tap a reply button or list row that the bot sent (as returned by `buttons_of`)."""
+        return self.post("/_standin/inbound", {"from": citizen, "phone_number_id": number, **reply})
+
+    def replies(self, citizen: str, after: int, expect: int = 1, timeout: float = 30.0) -> list[dict]:
+        """Wait for at least `expect` outbound messages to `citizen` newer than sequence `after`."""
+        deadline = time.monotonic() + timeout
+        found: list[dict] = []
+        cursor = after
+        while len(found) < expect and time.monotonic() < deadline:
+            batch = self.get(f"/_standin/conversations/{citizen}?after={cursor}&wait=5")["messages"]
+            for message in batch:
+                cursor = max(cursor, message["seq"])
+                if message["direction"] == "out":
+                    found.append(message)
+        assert len(found) >= expect, f"expected {expect} replies, got {found}"
+        return found
+
+    def last_seq(self, citizen: str) -> int:
+        """The newest sequence number in the citizen's conversation (0 when empty)."""
+        messages = self.get(f"/_standin/conversations/{citizen}?after=0&wait=0")["messages"]
+        return max((m["seq"] for m in messages), default=0)
+
+
+def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Start a process with its output in `log`."""
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+@pytest.fixture(scope="session")
+def stack(redis_url, tmp_path_factory):
+    """The running stack; skips nothing: a missing model is a setup error."""
+    assert MODEL.exists(), "no trained model: run `make model` first"
+    logs = tmp_path_factory.mktemp("logs")
+    ports = {name: free_port() for name in ("rasa", "actions", "standin")}
+    redis_host, redis_port = redis_url.removeprefix("redis://").split("/")[0].split(":")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SEVA_HOME": str(ROOT),
+        "REDIS_URL": redis_url,
+        "REDIS_HOST": redis_host,
+        "REDIS_PORT": redis_port,
+        "RASA_TRACKER_DB": "1",
+        "RASA_LOCK_DB": "2",
+        "RASA_TOKEN": secrets.token_hex(8),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
+        "WHATSAPP_GRAPH_URL": f"http://127.0.0.1:{ports['standin']}",
+        "WHATSAPP_API_VERSION": "v21.0",
+        "WHATSAPP_ACCESS_TOKEN": secrets.token_hex(16),
+        "WHATSAPP_APP_SECRET": secrets.token_hex(16),
+        "WHATSAPP_VERIFY_TOKEN": secrets.token_hex(8),
+        "WHATSAPP_NUMBERS": f"{GENERAL_NUMBER}:general,100000000000002:revenue",
+        "WHATSAPP_WEBHOOK_URL": f"http://127.0.0.1:{ports['rasa']}/webhooks/whatsapp/webhook",
+        "SEVA_ID_SALT": secrets.token_hex(8),
+        "STANDIN_PORT": str(ports["standin"]),
+        "STANDIN_STATUS_DELAY_MS": "50",
+        "BACKOFFICE_URL": "http://127.0.0.1:9",
+        "BACKOFFICE_API_TOKEN": secrets.token_hex(8),
+    }
+    rasa_venv = ROOT / ".venv-rasa" / "bin"
+    procs = [
+        start([str(ROOT / ".venv" / "bin" / "python"), "-m", "standins.whatsapp"], env, logs / "standin.log"),
+        start(
+            [
+                str(rasa_venv / "rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(ports["actions"]),
+            ],
+            env,
+            logs / "actions.log",
+        ),
+        start(
+            [
+                str(rasa_venv / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--enable-api",
+                "--auth-token",
+                env["RASA_TOKEN"],
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+                "--port",
+                str(ports["rasa"]),
+            ],
+            env,
+            logs / "rasa.log",
+        ),
+    ]
+    try:
+        for port in ports.values():
+            wait_for_port(port, timeout=240)
+        yield Stack(env, f"http://127.0.0.1:{ports['standin']}", f"http://127.0.0.1:{ports['rasa']}")
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
