@@ -15,7 +15,7 @@ REJECTION_RESPONSES = {
 
 
 class ActionGreet(Action):
-    """Welcome a citizen: ask a newcomer for a language, greet a returning one with the menu."""
+    """Welcome a citizen: ask for a language until one is chosen, then greet with the menu."""
 
     def name(self) -> str:
         """Name the action as the domain does."""
@@ -24,11 +24,11 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        """Utter the language choice, or the welcome-back and the main menu."""
-        if tracker.get_slot("language") is None:
+        """Utter the language choice, or the welcome and the main menu in the chosen language."""
+        if not tracker.get_slot("language_chosen"):
             dispatcher.utter_message(response="utter_choose_language")
         else:
-            dispatcher.utter_message(response="utter_welcome_back")
+            dispatcher.utter_message(response="utter_welcome")
             dispatcher.utter_message(response="utter_main_menu")
         return []
 

@@ -1,0 +1,125 @@
+"""A citizen's first conversation, end to end: WhatsApp stand-in → signed webhook → Rasa → Graph API."""
+
+import itertools
+
+import pytest
+
+_numbers = itertools.count(919800000100)
+
+
+@pytest.fixture
+def citizen() -> str:
+    """A fresh fictional mobile number per test, so conversations never mix."""
+    return str(next(_numbers))
+
+
+def text_of(message: dict) -> str:
+    """The visible text of an outbound message body, whatever its type."""
+    body = message["body"]
+    if body["type"] == "text":
+        return body["text"]["body"]
+    if body["type"] == "interactive":
+        return body["interactive"]["body"]["text"]
+    return ""
+
+
+def choices_of(message: dict) -> list[dict]:
+    """The reply buttons or list rows of an outbound message, as taps the stand-in accepts."""
+    body = message["body"]
+    if body["type"] != "interactive":
+        return []
+    interactive = body["interactive"]
+    if interactive["type"] == "button":
+        return [
+            {"type": "button_reply", "id": b["reply"]["id"], "title": b["reply"]["title"]}
+            for b in interactive["action"]["buttons"]
+        ]
+    rows = [row for section in interactive["action"]["sections"] for row in section["rows"]]
+    return [{"type": "list_reply", "id": r["id"], "title": r["title"]} for r in rows]
+
+
+def choice(message: dict, title: str) -> dict:
+    """The tap on the button or row titled `title`."""
+    matches = [c for c in choices_of(message) if c["title"] == title]
+    assert matches, f"no choice titled {title!r} in {choices_of(message)}"
+    return matches[0]
+
+
+def test_hi_gets_bilingual_welcome_and_language_choice(stack, citizen):
+    seq = stack.last_seq(citizen)
+    assert stack.say(citizen, "Hi")["webhook_status"] == 200
+    [welcome] = stack.replies(citizen, seq)
+    assert "Welcome" in text_of(welcome) and "स्वागत" in text_of(welcome)
+    assert [c["title"] for c in choices_of(welcome)] == ["English", "हिंदी"]
+
+
+def test_choosing_hindi_gives_hindi_menu_and_is_remembered_next_session(stack, citizen):
+    seq = stack.last_seq(citizen)
+    stack.say(citizen, "hello")
+    [welcome] = stack.replies(citizen, seq)
+
+    seq = stack.last_seq(citizen)
+    stack.tap(citizen, choice(welcome, "हिंदी"))
+    confirmation, menu = stack.replies(citizen, seq, expect=2)
+    assert "हिंदी" in text_of(confirmation)
+    assert menu["body"]["interactive"]["type"] == "list"  # five choices do not fit three buttons
+    assert [c["title"] for c in choices_of(menu)] == [
+        "सेवा के लिए आवेदन",
+        "आवेदन की स्थिति",
+        "बिल या टैक्स भरें",
+        "किसी व्यक्ति से बात",
+        "भाषा बदलें",
+    ]
+
+    # A new session (as after an hour's silence) keeps the choice.
+    stack.say(citizen, "/session_start")
+    seq = stack.last_seq(citizen)
+    stack.say(citizen, "namaste")
+    welcome_back, menu_again = stack.replies(citizen, seq, expect=2)
+    assert "स्वागत" in text_of(welcome_back) and "Welcome" not in text_of(welcome_back)
+    assert choices_of(menu_again) == choices_of(menu)
+
+
+def test_devanagari_greeting_still_offers_the_language_choice(stack, citizen):
+    seq = stack.last_seq(citizen)
+    stack.say(citizen, "नमस्ते")
+    [welcome] = stack.replies(citizen, seq)
+    assert [c["title"] for c in choices_of(welcome)] == ["English", "हिंदी"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("Apply for a service", "coming soon"),
+        ("Track my application", "coming soon"),
+        ("Pay a bill or tax", "coming soon"),
+        ("Talk to a person", "coming soon"),
+    ],
+)
+def test_menu_entries_answer_politely_in_english(stack, citizen, entry, expected):
+    seq = stack.last_seq(citizen)
+    stack.say(citizen, "Hi")
+    [welcome] = stack.replies(citizen, seq)
+    seq = stack.last_seq(citizen)
+    stack.tap(citizen, choice(welcome, "English"))
+    _, menu = stack.replies(citizen, seq, expect=2)
+    seq = stack.last_seq(citizen)
+    stack.tap(citizen, choice(menu, entry))
+    [answer] = stack.replies(citizen, seq)
+    assert expected in text_of(answer)
+
+
+def test_location_gets_a_polite_bilingual_capable_reply(stack, citizen):
+    seq = stack.last_seq(citizen)
+    stack.post(
+        "/_standin/inbound",
+        {
+            "from": citizen,
+            "phone_number_id": "100000000000001",
+            "type": "location",
+            "latitude": 28.61,
+            "longitude": 77.2,
+        },
+    )
+    [answer] = stack.replies(citizen, seq)
+    assert "Sorry" in text_of(answer)
