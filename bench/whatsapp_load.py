@@ -1,0 +1,294 @@
+"""Load test of the WhatsApp channel end to end, beside a plain `rasa init` bot as the baseline.
+
+Simulated citizens talk to Seva through signed webhooks posted by the Cloud API stand-in (run in
+this process, so every accepted reply is timestamped without polling). The same number of
+citizens then talk to a `rasa init` bot through Rasa's REST channel. Both run on this machine, one
+after the other, and the report puts their figures side by side.
+
+    .venv/bin/python -m bench.whatsapp_load --citizens 200 --turns 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from standins.whatsapp.app import create_app
+from standins.whatsapp.settings import Settings
+from tests.servers import ROOT, free_port, wait_for_port
+
+NUMBER = "100000000000001"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+BASELINE_DIR = ROOT / "var" / "bench" / "rasa-init"
+RESULTS = ROOT / "bench" / "results"
+
+# One citizen's conversation: (kind, value, replies the bot sends for it).
+SCRIPT = [
+    ("text", "Hi", 1),
+    ("button_reply", '/choose_language{"language":"en"}', 2),
+    ("text", "menu", 1),
+    ("text", "status", 1),
+    ("text", "thank you", 1),
+]
+BASELINE_SCRIPT = ["hello", "I am sad", "yes", "bye", "are you a bot?"]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The `pct` percentile of `values` by the nearest-rank method."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+@dataclass
+class Run:
+    """What one load run measured."""
+
+    name: str
+    citizens: int
+    ack_ms: list[float] = field(default_factory=list)
+    reply_ms: list[float] = field(default_factory=list)
+    replies: int = 0
+    messages: int = 0
+    lost: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> dict:
+        """Medians, tails and rates, rounded for the report."""
+
+        def stats(values: list[float]) -> dict:
+            if not values:
+                return {}
+            return {
+                "p50": round(statistics.median(values), 1),
+                "p95": round(percentile(values, 95), 1),
+                "p99": round(percentile(values, 99), 1),
+            }
+
+        return {
+            "name": self.name,
+            "citizens": self.citizens,
+            "messages": self.messages,
+            "replies": self.replies,
+            "lost_turns": self.lost,
+            "seconds": round(self.seconds, 1),
+            "messages_per_s": round(self.messages / self.seconds, 1) if self.seconds else 0,
+            "replies_per_s": round(self.replies / self.seconds, 1) if self.seconds else 0,
+            "ack_ms": stats(self.ack_ms),
+            "reply_ms": stats(self.reply_ms),
+        }
+
+
+def spawn(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT) -> subprocess.Popen:
+    """Start a server process with its output in `log`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    """Terminate servers and wait for them."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+async def seva_run(citizens: int, turns: int, logs: Path) -> Run:
+    """Drive Seva's WhatsApp channel through the stand-in and measure acks and replies."""
+    ports = {name: free_port() for name in ("redis", "rasa", "actions", "standin")}
+    secret, token = secrets.token_hex(16), secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(ports["redis"]),
+        "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
+        "RASA_TRACKER_DB": "1",
+        "RASA_LOCK_DB": "2",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
+        "WHATSAPP_GRAPH_URL": f"http://127.0.0.1:{ports['standin']}",
+        "WHATSAPP_ACCESS_TOKEN": token,
+        "WHATSAPP_APP_SECRET": secret,
+        "WHATSAPP_VERIFY_TOKEN": secrets.token_hex(8),
+        "WHATSAPP_NUMBERS": f"{NUMBER}:general",
+        "SEVA_ID_SALT": secrets.token_hex(8),
+        "BACKOFFICE_URL": "http://127.0.0.1:9",
+        "BACKOFFICE_API_TOKEN": secrets.token_hex(8),
+    }
+    run = Run("seva-whatsapp", citizens)
+    waiting: dict[str, asyncio.Queue] = defaultdict(asyncio.Queue)
+
+    def on_outbound(message: dict) -> None:
+        waiting[message["to"]].put_nowait(time.perf_counter())
+
+    settings = Settings(
+        access_token=token,
+        app_secret=secret,
+        webhook_url=f"http://127.0.0.1:{ports['rasa']}/webhooks/whatsapp/webhook",
+        numbers={NUMBER: "general"},
+        port=ports["standin"],
+        status_delay=0.0,
+        statuses=(),
+        throughput_per_second=0,  # measure our capacity, not Meta's cap
+        pair_burst=10_000,
+    )
+    runner = web.AppRunner(create_app(settings, on_outbound=on_outbound))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", ports["standin"]).start()
+    procs = [
+        spawn(["redis-server", "--port", str(ports["redis"]), "--save", ""], env, logs / "redis.log"),
+        spawn(
+            [str(RASA), "run", "actions", "--actions", "actions", "--port", str(ports["actions"])],
+            env,
+            logs / "actions.log",
+        ),
+        spawn(
+            [
+                str(RASA),
+                "run",
+                "--model",
+                str(ROOT / "models" / "seva.tar.gz"),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+                "--port",
+                str(ports["rasa"]),
+            ],
+            env,
+            logs / "rasa.log",
+        ),
+    ]
+    try:
+        for port in ports.values():
+            await asyncio.to_thread(wait_for_port, port, 300)
+        base = f"http://127.0.0.1:{ports['standin']}"
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+
+            async def citizen(index: int) -> None:
+                phone = f"9198{index:08d}"
+                for kind, value, expected in SCRIPT[:turns]:
+                    body = {"from": phone, "phone_number_id": NUMBER, "type": kind}
+                    body.update({"text": value} if kind == "text" else {"id": value, "title": "English"})
+                    sent = time.perf_counter()
+                    async with http.post(base + "/_standin/inbound", json=body) as response:
+                        answer = await response.json()
+                    run.messages += 1
+                    run.ack_ms.append(answer["ack_ms"])
+                    for n in range(expected):
+                        try:
+                            at = await asyncio.wait_for(waiting[phone].get(), timeout=60)
+                        except TimeoutError:
+                            run.lost += 1
+                            break
+                        run.replies += 1
+                        if n == 0:
+                            run.reply_ms.append((at - sent) * 1000)
+
+            await citizen(0)  # warm the model and the connections; not counted
+            run.messages = run.replies = 0
+            run.ack_ms.clear()
+            run.reply_ms.clear()
+            started = time.perf_counter()
+            await asyncio.gather(*(citizen(i) for i in range(1, citizens + 1)))
+            run.seconds = time.perf_counter() - started
+    finally:
+        stop(procs)
+        await runner.cleanup()
+    return run
+
+
+def ensure_baseline_model(logs: Path) -> Path:
+    """Create and train the `rasa init` bot once; later runs reuse it."""
+    model = BASELINE_DIR / "models" / "baseline.tar.gz"
+    if not model.exists():
+        shutil.rmtree(BASELINE_DIR, ignore_errors=True)
+        BASELINE_DIR.mkdir(parents=True)
+        subprocess.run(
+            [str(RASA), "init", "--no-prompt", "--init-dir", str(BASELINE_DIR)],
+            check=True,
+            stdout=(logs / "init.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        for old in (BASELINE_DIR / "models").glob("*.tar.gz"):
+            old.rename(model)
+    return model
+
+
+async def baseline_run(citizens: int, turns: int, logs: Path) -> Run:
+    """Drive a plain `rasa init` bot through the REST channel with the same concurrency."""
+    model = await asyncio.to_thread(ensure_baseline_model, logs)
+    port = free_port()
+    proc = spawn(
+        [str(RASA), "run", "--model", str(model), "--port", str(port)],
+        dict(os.environ),
+        logs / "baseline.log",
+        cwd=BASELINE_DIR,
+    )
+    run = Run("rasa-init-rest", citizens)
+    try:
+        await asyncio.to_thread(wait_for_port, port, 300)
+        url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+
+            async def citizen(index: int) -> None:
+                for text in BASELINE_SCRIPT[:turns]:
+                    sent = time.perf_counter()
+                    async with http.post(url, json={"sender": f"c{index}", "message": text}) as response:
+                        replies = await response.json()
+                    run.messages += 1
+                    run.replies += len(replies)
+                    run.reply_ms.append((time.perf_counter() - sent) * 1000)
+
+            await citizen(0)
+            run.messages = run.replies = 0
+            run.reply_ms.clear()
+            started = time.perf_counter()
+            await asyncio.gather(*(citizen(i) for i in range(1, citizens + 1)))
+            run.seconds = time.perf_counter() - started
+    finally:
+        stop([proc])
+    return run
+
+
+def main() -> None:
+    """Run both, print the table and save JSON under bench/results/."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--citizens", type=int, default=200)
+    parser.add_argument("--turns", type=int, default=len(SCRIPT))
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args()
+    logs = ROOT / "var" / "bench" / "logs"
+    seva = asyncio.run(seva_run(args.citizens, args.turns, logs)).summary()
+    report = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "seva": seva}
+    if not args.skip_baseline:
+        base = asyncio.run(baseline_run(args.citizens, args.turns, logs)).summary()
+        report["baseline"] = base
+        if base["messages_per_s"]:
+            report["throughput_ratio"] = round(seva["messages_per_s"] / base["messages_per_s"], 2)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"whatsapp_load-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    print(f"saved {out}")
+
+
+if __name__ == "__main__":
+    main()
