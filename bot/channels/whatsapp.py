@@ -1,0 +1,189 @@
+"""Rasa glue for the WhatsApp Cloud API: the `whatsapp` input channel and its output channel."""
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.exceptions import RasaException
+from redis.asyncio import Redis
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.whatsapp.config import ChannelConfig, ConfigError
+from bot.whatsapp.dedup import DeliveryLog
+from bot.whatsapp.document_store import DocumentStore
+from bot.whatsapp.graph import GraphClient, RetryPolicy
+from bot.whatsapp.http import LazySession
+from bot.whatsapp.inbound import MalformedPayload, parse_webhook
+from bot.whatsapp.inbox import BotTurn, Inbox
+from bot.whatsapp.outbound import Recipient
+from bot.whatsapp.pager import ListPager
+from bot.whatsapp.recipients import RecipientBook
+from bot.whatsapp.replies import ReplySender
+from bot.whatsapp.signature import verify_signature
+from bot.whatsapp.templates import WindowClosedHook, send_template_instead
+
+logger = logging.getLogger(__name__)
+
+
+class WhatsAppOutput(OutputChannel):
+    """Sends bot messages to one citizen, or (unbound) to whoever a sender_id belongs to."""
+
+    @classmethod
+    def name(cls) -> str:
+        """The channel's name, as Rasa records it on events."""
+        return "whatsapp"
+
+    def __init__(
+        self, replies: ReplySender, recipients: RecipientBook, recipient: Recipient | None = None
+    ) -> None:
+        self._replies = replies
+        self._recipients = recipients
+        self._recipient = recipient
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Send one whole bot message; `recipient_id` is the pseudonymous sender_id."""
+        recipient = self._recipient or await self._recipients.lookup(recipient_id)
+        if recipient is None:
+            logger.warning("no WhatsApp address is known for %s; message not sent", recipient_id)
+            return
+        await self._replies.send(recipient, dict(message))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Send plain text (split at Meta's 4096 characters)."""
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Send text with reply buttons, a list, or a paged list, by how many buttons there are."""
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        """Send an image message by link."""
+        await self.send_response(recipient_id, {"image": image})
+
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
+        """Send a document message by link."""
+        await self.send_response(recipient_id, {"attachment": attachment})
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        """Send `{"document": {...}}` or `{"image": {...}}` as a media message."""
+        await self.send_response(recipient_id, {"custom": json_message})
+
+
+class WhatsAppInput(InputChannel):
+    """The WhatsApp Cloud API webhook at `/webhooks/whatsapp/webhook`."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Gives the webhook path `/webhooks/whatsapp/webhook`."""
+        return "whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Build the channel from environment variables (credentials.yml holds no secrets)."""
+        try:
+            return cls(ChannelConfig.from_env())
+        except ConfigError as error:
+            # Rasa prints a RasaException as a clear one-line error and exits.
+            raise RasaException(f"WhatsApp channel: {error}") from error
+
+    def __init__(
+        self,
+        config: ChannelConfig,
+        retry: RetryPolicy | None = None,
+        on_window_closed: WindowClosedHook = send_template_instead,
+        idle_seconds: float = 30.0,
+    ) -> None:
+        self.config = config
+        self._session = LazySession()
+        # redis-py connects on first command, not here.
+        self._redis = Redis.from_url(config.redis_url)
+        self.graph = GraphClient(
+            self._session, config.graph_url, config.api_version, config.access_token, retry
+        )
+        self.deliveries = DeliveryLog(self._redis)
+        self.recipients = RecipientBook(self._redis)
+        self.replies = ReplySender(self.graph, ListPager(self._redis), on_window_closed)
+        self._documents = DocumentStore(self._session, config.backoffice_url, config.backoffice_token)
+        self._on_window_closed = on_window_closed
+        self._idle_seconds = idle_seconds
+        self.inbox: Inbox | None = None
+
+    def get_output_channel(self) -> OutputChannel:
+        """An output channel that finds each sender_id's address itself, for pushes without a turn."""
+        return WhatsAppOutput(self.replies, self.recipients)
+
+    def make_inbox(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Inbox:
+        """The inbox that hands each bot turn to Rasa as a UserMessage."""
+
+        async def deliver(turn: BotTurn) -> None:
+            output = WhatsAppOutput(self.replies, self.recipients, turn.recipient)
+            await on_new_message(
+                UserMessage(turn.text, output, turn.sender_id, None, self.name(), turn.wamid, turn.metadata)
+            )
+
+        return Inbox(
+            self.config,
+            self.graph,
+            self.deliveries,
+            self.replies,
+            self.recipients,
+            self._documents,
+            deliver,
+            self._on_window_closed,
+            self._idle_seconds,
+        )
+
+    async def close(self) -> None:
+        """Stop the workers and close the HTTP and Redis connections."""
+        if self.inbox is not None:
+            await self.inbox.close()
+        await self._session.close()
+        await self._redis.close()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The webhook routes: health, Meta's GET handshake and the signed POST."""
+        webhook = Blueprint("whatsapp_webhook", __name__)
+        self.inbox = inbox = self.make_inbox(on_new_message)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "active_senders": inbox.active_senders})
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def handshake(request: Request) -> HTTPResponse:
+            token = request.args.get("hub.verify_token") or ""
+            if (
+                request.args.get("hub.mode") == "subscribe"
+                and self.config.verify_token
+                and hmac.compare_digest(token.encode(), self.config.verify_token.encode())
+            ):
+                return response.text(request.args.get("hub.challenge") or "", content_type="text/plain")
+            logger.warning("refused a webhook verification with the wrong mode or verify token")
+            return response.text("Forbidden", status=403)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = request.body or b""
+            if not verify_signature(self.config.app_secret, body, request.headers.get("X-Hub-Signature-256")):
+                logger.warning("refused a webhook POST with a missing or wrong X-Hub-Signature-256")
+                return response.text("Forbidden", status=403)
+            try:
+                batch = parse_webhook(json.loads(body))
+            except (ValueError, MalformedPayload):
+                logger.warning("refused a signed webhook POST whose body is not a webhook JSON object")
+                return response.text("Bad Request", status=400)
+            inbox.accept(batch)
+            return response.text("OK")
+
+        @webhook.listener("after_server_stop")
+        async def close(app: Any, loop: Any) -> None:
+            await self.close()
+
+        return webhook

@@ -1,0 +1,1 @@
+"""The WhatsApp Cloud API channel's pure parts: nothing here imports Rasa."""

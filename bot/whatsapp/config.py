@@ -1,0 +1,89 @@
+"""The WhatsApp channel's configuration, read from environment variables."""
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_NUMBERS = (
+    "100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport"
+)
+# Only good enough for a laptop: a deployment sets its own, or every pseudonym is guessable.
+DEVELOPMENT_SALT = "seva-development-salt"
+
+
+class ConfigError(ValueError):
+    """The channel cannot start with this configuration."""
+
+
+def parse_numbers(spec: str) -> dict[str, str]:
+    """Turn `phone_number_id:department,...` into {phone_number_id: department}."""
+    numbers = {}
+    for pair in spec.split(","):
+        pair = pair.strip()
+        if not pair:
+            continue
+        number_id, sep, department = pair.partition(":")
+        number_id, department = number_id.strip(), department.strip()
+        if not sep or not number_id.isdigit() or not department:
+            raise ConfigError(
+                f"WHATSAPP_NUMBERS: {pair!r} is not `phone_number_id:department` "
+                "(e.g. 100000000000001:general)"
+            )
+        numbers[number_id] = department
+    if not numbers:
+        raise ConfigError("WHATSAPP_NUMBERS names no phone number; the channel would ignore every message")
+    return numbers
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """Everything the channel needs; build it with `from_env()`."""
+
+    app_secret: str
+    access_token: str = ""
+    verify_token: str = ""
+    graph_url: str = "https://graph.facebook.com"
+    api_version: str = "v21.0"
+    numbers: dict[str, str] = field(default_factory=lambda: parse_numbers(DEFAULT_NUMBERS))
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    id_salt: str = DEVELOPMENT_SALT
+    backoffice_url: str = "http://127.0.0.1:5000"
+    backoffice_token: str = ""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "ChannelConfig":
+        """Read the configuration; raise ConfigError when the app secret is missing."""
+        env = os.environ if environ is None else environ
+        app_secret = env.get("WHATSAPP_APP_SECRET", "").strip()
+        if not app_secret:
+            raise ConfigError(
+                "WHATSAPP_APP_SECRET is not set: the WhatsApp channel will not start without it, "
+                "because it could not tell Meta's webhooks from forged ones. Set it to the app "
+                "secret shown in Meta's App Dashboard (make run writes a development one to .env)."
+            )
+        config = cls(
+            app_secret=app_secret,
+            access_token=env.get("WHATSAPP_ACCESS_TOKEN", ""),
+            verify_token=env.get("WHATSAPP_VERIFY_TOKEN", ""),
+            graph_url=env.get("WHATSAPP_GRAPH_URL", cls.graph_url).rstrip("/"),
+            api_version=env.get("WHATSAPP_API_VERSION", cls.api_version),
+            numbers=parse_numbers(env.get("WHATSAPP_NUMBERS", DEFAULT_NUMBERS)),
+            redis_url=env.get("REDIS_URL", cls.redis_url),
+            id_salt=env.get("SEVA_ID_SALT", "") or DEVELOPMENT_SALT,
+            backoffice_url=env.get("BACKOFFICE_URL", cls.backoffice_url).rstrip("/"),
+            backoffice_token=env.get("BACKOFFICE_API_TOKEN", ""),
+        )
+        config.warn_about_gaps()
+        return config
+
+    def warn_about_gaps(self) -> None:
+        """Log settings that let the channel start but will hurt later."""
+        if not self.access_token:
+            logger.warning("WHATSAPP_ACCESS_TOKEN is not set: every reply will be refused by the Graph API")
+        if not self.verify_token:
+            logger.warning("WHATSAPP_VERIFY_TOKEN is not set: Meta's verification handshake will get 403")
+        if self.id_salt == DEVELOPMENT_SALT:
+            logger.warning("SEVA_ID_SALT is not set: using the development salt; never do this in production")

@@ -1,0 +1,26 @@
+"""One aiohttp client session per process, created on first use so nothing connects at import."""
+
+import aiohttp
+
+
+class LazySession:
+    """Hands out one shared, keep-alive aiohttp session; `close()` at shutdown."""
+
+    def __init__(self, connections: int = 100) -> None:
+        self._connections = connections
+        self._session: aiohttp.ClientSession | None = None
+
+    def get(self) -> aiohttp.ClientSession:
+        """The shared session, created now if this is the first call (must run inside the event loop)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300),
+                raise_for_status=False,
+            )
+        return self._session
+
+    async def close(self) -> None:
+        """Close the session and its pooled connections."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None

@@ -1,0 +1,38 @@
+"""Map pseudonymous sender ids back to WhatsApp addresses, for messages the bot sends unprompted."""
+
+from redis.asyncio import Redis
+
+from bot.whatsapp.outbound import Recipient
+
+# Long enough for an application's whole life, refreshed on every message the citizen sends.
+ADDRESS_TTL = 400 * 24 * 3600
+
+
+class RecipientBook:
+    """Redis hash per sender_id holding the citizen's address and the number they wrote to."""
+
+    def __init__(self, redis: Redis, ttl: int = ADDRESS_TTL, prefix: str = "seva:wa:recipient") -> None:
+        self._redis = redis
+        self._ttl = ttl
+        self._prefix = prefix
+
+    async def remember(self, sender_id: str, recipient: Recipient) -> None:
+        """Record where replies to `sender_id` go."""
+        key = f"{self._prefix}:{sender_id}"
+        fields = {
+            "phone_number_id": recipient.phone_number_id,
+            "wa_id": recipient.wa_id,
+            "user_id": recipient.user_id,
+        }
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hset(key, mapping=fields)
+            pipe.expire(key, self._ttl)
+            await pipe.execute()
+
+    async def lookup(self, sender_id: str) -> Recipient | None:
+        """The address for `sender_id`, or None if the citizen never wrote (or long ago)."""
+        raw = await self._redis.hgetall(f"{self._prefix}:{sender_id}")
+        if not raw:
+            return None
+        fields = {k.decode(): v.decode() for k, v in raw.items()}
+        return Recipient(fields["phone_number_id"], fields.get("wa_id", ""), fields.get("user_id", ""))

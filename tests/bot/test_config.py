@@ -1,0 +1,27 @@
+"""Channel configuration from the environment."""
+
+import pytest
+
+from bot.whatsapp.config import ChannelConfig, ConfigError, parse_numbers
+
+
+def test_refuses_to_start_without_an_app_secret():
+    with pytest.raises(ConfigError, match="WHATSAPP_APP_SECRET"):
+        ChannelConfig.from_env({"WHATSAPP_ACCESS_TOKEN": "t"})
+    with pytest.raises(ConfigError):
+        ChannelConfig.from_env({"WHATSAPP_APP_SECRET": "   "})
+
+
+def test_reads_every_setting_with_defaults():
+    config = ChannelConfig.from_env({"WHATSAPP_APP_SECRET": "s", "WHATSAPP_GRAPH_URL": "http://x:1/"})
+    assert config.graph_url == "http://x:1"
+    assert config.api_version == "v21.0"
+    assert config.numbers["100000000000002"] == "revenue"
+    assert ChannelConfig.from_env({"WHATSAPP_APP_SECRET": "s"}).graph_url == "https://graph.facebook.com"
+
+
+def test_numbers_map_phone_number_ids_to_departments():
+    assert parse_numbers(" 1:general, 2:revenue ,") == {"1": "general", "2": "revenue"}
+    for bad in ("1", "abc:general", "1:", ""):
+        with pytest.raises(ConfigError):
+            parse_numbers(bad)
