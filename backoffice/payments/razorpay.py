@@ -47,6 +47,10 @@ class RazorpayClient:
         """`GET /v1/payment_links?reference_id=`: the links created with one of our references."""
         return self._call("GET", "/v1/payment_links", params={"reference_id": reference_id})["payment_links"]
 
+    def find_payment_links_by_payment(self, payment_id: str) -> list[dict[str, Any]]:
+        """`GET /v1/payment_links?payment_id=`: the link a payment was made on."""
+        return self._call("GET", "/v1/payment_links", params={"payment_id": payment_id})["payment_links"]
+
     def fetch_payment(self, payment_id: str) -> dict[str, Any]:
         """`GET /v1/payments/{id}`: one payment's status, amount and method."""
         return self._call("GET", f"/v1/payments/{payment_id}")

@@ -26,11 +26,12 @@ def gateway_truth(client: RazorpayClient, link_id: str) -> PaymentTruth:
     link = client.fetch_payment_link(link_id)
     attempts = sorted(link.get("payments") or [], key=lambda p: p.get("created_at", 0))
     if link["status"] == "paid":
-        captured = [p for p in attempts if p.get("status") == "captured"]
+        # A refund later changes the payment's status, not the fact that it paid the link.
+        captured = [p for p in attempts if p.get("status") in ("captured", "refunded")]
         if not captured:
             return PaymentTruth("open")
         payment = client.fetch_payment(captured[-1]["payment_id"])
-        if payment.get("status") != "captured":
+        if payment.get("status") not in ("captured", "refunded"):
             return PaymentTruth("open")
         return PaymentTruth(
             "paid",
