@@ -84,7 +84,12 @@ def load_service_file(file: Path, validator: jsonschema.protocols.Validator | No
     errors = sorted((validator or _schema_validator()).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = jsonschema.exceptions.best_match(errors)
-        raise CatalogError(file, _dotted(error.absolute_path), error.message)
+        path = list(error.absolute_path)
+        if error.validator == "required":
+            # Name the missing key itself, not the object that lacks it.
+            missing = next(key for key in error.validator_value if key not in error.instance)
+            raise CatalogError(file, _dotted([*path, missing]), "is required but missing")
+        raise CatalogError(file, _dotted(path), error.message)
     _check_consistency(file, data)
     return _build(data, file)
 
