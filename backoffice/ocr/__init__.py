@@ -1,0 +1,1 @@
+"""Reads identity documents from photos: preprocessing, quality gate, Tesseract, extraction and cross-checks."""
