@@ -37,9 +37,13 @@ def create_app(settings: Settings | None = None, on_outbound: Callable | None = 
     async def start(_app: web.Application) -> None:
         await api.start()
 
+    async def shutdown(_app: web.Application) -> None:
+        api.conversations.close()
+
     async def stop(_app: web.Application) -> None:
         await api.stop()
 
     app.on_startup.append(start)
+    app.on_shutdown.append(shutdown)
     app.on_cleanup.append(stop)
     return app

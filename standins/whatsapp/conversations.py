@@ -57,6 +57,7 @@ class Conversations:
         self._entries: dict[str, Entry] = {}
         self._by_chat: dict[str, dict[str, Entry]] = {}
         self._last_inbound: dict[tuple[str, str], float] = {}
+        self._closed = False
         old = getattr(self, "_changed", None)
         self._changed = asyncio.Event()
         if old is not None:
@@ -74,6 +75,11 @@ class Conversations:
     def rev(self) -> int:
         """The newest change number."""
         return self._rev
+
+    def close(self) -> None:
+        """Answer every open long-poll now, so the server can shut down without waiting for them."""
+        self._closed = True
+        self._notify()
 
     def _notify(self) -> None:
         self._changed.set()
@@ -154,7 +160,7 @@ class Conversations:
         while True:
             found = self.since(chat, after, changed_after)
             remaining = deadline - loop.time()
-            if found or remaining <= 0:
+            if found or remaining <= 0 or self._closed:
                 return found
             changed = self._changed
             try:

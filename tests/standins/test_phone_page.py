@@ -1,0 +1,148 @@
+"""The phone page in a real browser: a citizen types, the bot's buttons appear and can be tapped."""
+
+import asyncio
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import CITIZEN, GENERAL, send
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian chromium is not installed")
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def inbound_messages(receiver) -> list[dict]:
+    """Every message (not status) the bot's webhook received."""
+    values = [d.payload["entry"][0]["changes"][0]["value"] for d in receiver.deliveries]
+    return [v["messages"][0] for v in values if "messages" in v]
+
+
+async def send_menu_and_certificate(http, standin) -> None:
+    """The bot sends a Hindi service list, then a PDF it uploaded."""
+    rows = [
+        {"id": '/apply{"service":"income"}', "title": "आय प्रमाण पत्र", "description": "राजस्व विभाग"},
+        {"id": '/apply{"service":"caste"}', "title": "जाति प्रमाण पत्र"},
+    ]
+    menu = {
+        "messaging_product": "whatsapp",
+        "to": CITIZEN,
+        "type": "interactive",
+        "interactive": {
+            "type": "list",
+            "header": {"type": "text", "text": "मुख्य मेनू"},
+            "body": {"text": "कौन सी सेवा चाहिए?"},
+            "action": {"button": "सेवाएँ", "sections": [{"title": "प्रमाण पत्र", "rows": rows}]},
+        },
+    }
+    assert (await send(http, standin, menu))[0] == 200
+    media = standin.api.media.add(PDF, "application/pdf", GENERAL, "प्रमाणपत्र.pdf")
+    document = {
+        "messaging_product": "whatsapp",
+        "to": CITIZEN,
+        "type": "document",
+        "document": {"id": media.id, "filename": "प्रमाणपत्र.pdf", "caption": "आपका प्रमाणपत्र"},
+    }
+    assert (await send(http, standin, document))[0] == 200
+
+
+def language_menu() -> dict:
+    """The bot's welcome with two reply buttons, one in Hindi."""
+    return {
+        "messaging_product": "whatsapp",
+        "to": CITIZEN,
+        "type": "interactive",
+        "interactive": {
+            "type": "button",
+            "body": {"text": "नमस्ते! Seva में आपका स्वागत है।\nWelcome to Seva. Choose your language."},
+            "footer": {"text": "Government of NCT of Delhi"},
+            "action": {
+                "buttons": [
+                    {
+                        "type": "reply",
+                        "reply": {"id": '/choose_language{"language":"en"}', "title": "English"},
+                    },
+                    {"type": "reply", "reply": {"id": '/choose_language{"language":"hi"}', "title": "हिंदी"}},
+                ]
+            },
+        },
+    }
+
+
+async def test_citizen_types_sees_buttons_and_taps_one(http, standin, receiver):
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 780, "height": 860})
+            await page.goto(standin.url + "/")
+            await page.fill("#mobile", CITIZEN)
+            await page.dispatch_event("#mobile", "change")
+            await page.fill("#text", "नमस्ते")
+            await page.press("#text", "Enter")
+            await receiver.wait_for(lambda r: len(r.deliveries) == 1)
+            message = receiver.deliveries[0].payload["entry"][0]["changes"][0]["value"]["messages"][0]
+            assert receiver.deliveries[0].signature_valid
+            assert message["text"]["body"] == "नमस्ते"
+            assert message["from"] == CITIZEN
+            read = {"messaging_product": "whatsapp", "status": "read", "message_id": message["id"]}
+            assert (await send(http, standin, read))[0] == 200
+            assert (await send(http, standin, language_menu()))[0] == 200
+
+            hindi = page.get_by_role("button", name="हिंदी")
+            await expect(hindi).to_be_visible()
+            await expect(page.locator(".row.in .ticks")).to_have_attribute("data-status", "read")
+            await receiver.wait_for(lambda r: len(r.statuses()) == 3)
+            await asyncio.sleep(0.3)  # let the page draw the read ticks of the bot message
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SCREENSHOTS / "phone_page.png"))
+
+            await hindi.click()
+            await receiver.wait_for(lambda r: len(r.deliveries) == 5)
+            inbound = [d.payload["entry"][0]["changes"][0]["value"] for d in receiver.deliveries]
+            taps = [v["messages"][0] for v in inbound if "messages" in v]
+            assert taps[-1]["interactive"]["button_reply"] == {
+                "id": '/choose_language{"language":"hi"}',
+                "title": "हिंदी",
+            }
+            assert inbound[-1]["metadata"]["phone_number_id"] == GENERAL
+
+            await send_menu_and_certificate(http, standin)
+            await page.get_by_role("button", name="☰ सेवाएँ").click()
+            await expect(page.get_by_role("button", name="आय प्रमाण पत्र")).to_be_visible()
+            await page.screenshot(path=str(SCREENSHOTS / "phone_page_list.png"))
+            await page.get_by_role("button", name="आय प्रमाण पत्र").click()
+            await receiver.wait_for(
+                lambda r: any(
+                    m.get("interactive", {}).get("type") == "list_reply" for m in inbound_messages(r)
+                )
+            )
+            document = page.locator("a.doc", has_text="प्रमाणपत्र.pdf")
+            await expect(document).to_have_attribute("href", re.compile(r"^/_standin/media/\d+$"))
+
+            await page.set_input_files(
+                "#file", files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+            )
+            await receiver.wait_for(lambda r: any(m["type"] == "document" for m in inbound_messages(r)))
+            sent = next(m for m in inbound_messages(receiver) if m["type"] == "document")
+            assert sent["document"]["filename"] == "aadhaar.pdf"
+            assert standin.api.media.get(sent["document"]["id"]).content == PDF
+        finally:
+            await browser.close()
