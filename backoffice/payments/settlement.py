@@ -32,6 +32,7 @@ def apply_truth(
     or concurrent callbacks arrive, only one of them moves the intent and runs the effects.
     Outcomes: confirmed, flagged, failed_attempt, closed, no_change.
     """
+    session.refresh(intent)  # decide on the stored status, not on a possibly stale copy
     if truth.state == "paid":
         outcome = _settle_paid(session, intent, truth, via)
     elif truth.state == "failed":

@@ -65,7 +65,7 @@ async def webhooks(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "mode": box.mode,
-            "held": [{"event_id": event_id, "event": name} for event_id, _, name in box.held],
+            "held": [{"event_id": item[0], "event": item[2]} for item in box.held],
             "queued": box.queue.qsize(),
             "deliveries": box.deliveries,
         }

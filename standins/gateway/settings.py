@@ -34,4 +34,7 @@ class Settings:
             host=env.get("GATEWAY_HOST", cls.host),
             port=port,
             public_url=env.get("GATEWAY_PUBLIC_URL", f"http://127.0.0.1:{port}").rstrip("/"),
+            retry_delays=tuple(
+                float(s) for s in env.get("GATEWAY_RETRY_DELAYS", "0.5,2,5").split(",") if s.strip()
+            ),
         )

@@ -44,6 +44,8 @@ class Outbox:
     held: list[tuple[str, bytes, str]] = field(default_factory=list)
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+    # Bumped by reset(); deliveries queued or retrying from before a reset are abandoned.
+    generation: int = 0
 
     def publish(self, events: list[Event]) -> None:
         """Sign and queue the events of one change, as the current mode says."""
@@ -52,7 +54,7 @@ class Outbox:
             body = json.dumps(
                 envelope(self.settings.account_id, name, entities), separators=(",", ":")
             ).encode()
-            item = (new_id("evt"), body, name)
+            item = (new_id("evt"), body, name, self.generation)
             if self.mode == "drop":
                 self.deliveries.append(
                     {"event_id": item[0], "event": name, "status": "dropped", "attempts": 0}
@@ -74,18 +76,25 @@ class Outbox:
 
     def reset(self) -> None:
         """Forget held events and the delivery log, and go back to normal delivery."""
+        self.generation += 1
         self.mode = "normal"
         self.held.clear()
         self.deliveries.clear()
+        while not self.queue.empty():
+            self.queue.get_nowait()
+            self.queue.task_done()
 
     async def run(self, session: aiohttp.ClientSession) -> None:
         """Deliver queued webhooks forever, in order."""
         while True:
-            event_id, body, name = await self.queue.get()
-            await self._deliver(session, event_id, body, name)
+            event_id, body, name, generation = await self.queue.get()
+            if generation == self.generation:
+                await self._deliver(session, event_id, body, name, generation)
             self.queue.task_done()
 
-    async def _deliver(self, session: aiohttp.ClientSession, event_id: str, body: bytes, name: str) -> None:
+    async def _deliver(
+        self, session: aiohttp.ClientSession, event_id: str, body: bytes, name: str, generation: int
+    ) -> None:
         signature = hmac.new(self.settings.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
         headers = {
             "Content-Type": "application/json",
@@ -96,6 +105,8 @@ class Outbox:
         self.deliveries.append(record)
         for delay in (0.0, *self.settings.retry_delays):
             await asyncio.sleep(delay)
+            if generation != self.generation:
+                return
             record["attempts"] += 1
             try:
                 timeout = aiohttp.ClientTimeout(total=10)
