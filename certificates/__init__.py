@@ -1,0 +1,1 @@
+"""Signed certificates, receipts and acknowledgements: PDF, PAdES signature, signed QR, verification."""
