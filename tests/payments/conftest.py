@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import sessionmaker
 
 from backoffice.payments.callbacks import ForgedCallback, handle_razorpay_webhook
-from backoffice.payments.models import PaymentsBase
-from backoffice.payments.providers import GatewayProvider, UpiProvider
+from backoffice.payments.charges import Charge
+from backoffice.payments.intents import issue_checkout, open_intent
+from backoffice.payments.models import PaymentIntent, PaymentsBase
+from backoffice.payments.providers import Checkout, GatewayProvider, UpiProvider
 from backoffice.payments.razorpay import GatewayError, RazorpayClient
-from tests.payments.secrets_for_tests import KEY_ID, KEY_SECRET, WEBHOOK_SECRET
+from tests.payments.support import CITIZEN, KEY_ID, KEY_SECRET, WEBHOOK_SECRET
 from tests.servers import ROOT, free_port, wait_for_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -73,6 +75,7 @@ class Receiver:
                 )
                 receiver.answers.append((status, outcome))
                 self.send_response(status)
+                self.send_header("Content-Length", str(len(outcome.encode())))
                 self.end_headers()
                 self.wfile.write(outcome.encode())
 
@@ -265,6 +268,24 @@ class Harness:
     def providers(self) -> dict:
         gateway = GatewayProvider(self.client, "http://127.0.0.1:5000/api/v1/payments/razorpay/return")
         return {"gateway": gateway, "upi": UpiProvider(gateway, "seva.delhi@upi", "Govt of NCT of Delhi")}
+
+    def start(
+        self, charge: Charge, provider: str = "gateway", language: str = "en"
+    ) -> tuple[PaymentIntent, Checkout]:
+        """Open (or find) the charge's intent and issue its checkout, as the bot's "pay" step will."""
+        with self.Session() as session:
+            intent, _ = open_intent(session, charge, CITIZEN, language, provider, self.effects)
+            return intent, issue_checkout(session, intent, self.providers[provider])
+
+    def intent(self, reference: str) -> PaymentIntent:
+        """The intent as stored now."""
+        with self.Session() as session:
+            return session.scalar(select(PaymentIntent).where(PaymentIntent.reference == reference))
+
+    def pay(self, intent: PaymentIntent, outcome: str = "paid", **extra) -> dict:
+        """Act as the citizen on the hosted page (through the control API); return the payment."""
+        body = {"outcome": outcome, "method": "upi", **extra}
+        return self.gateway.control(f"/_standin/payment_links/{intent.gateway_link_id}/pay", body)
 
 
 @pytest.fixture
