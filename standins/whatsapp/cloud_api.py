@@ -229,6 +229,39 @@ class CloudApi:
 
     async def receive(self, request: dict) -> dict:
         """Turn a control-API inbound request into Meta's webhook, post it, and report the bot's answer."""
+        answer = await self.receive_batch([request])
+        return {"wamid": answer.pop("wamids")[0], **answer}
+
+    async def receive_batch(self, requests: list[dict]) -> dict:
+        """Deliver several inbound messages in one webhook (one change per message), as Meta may batch them."""
+        if not requests:
+            raise InboundError("give at least one message")
+        changes = [self._inbound_change(request) for request in requests]
+        by_number: dict[str, list[dict]] = {}
+        for phone_number_id, value, wamid in changes:
+            by_number.setdefault(phone_number_id, []).append(value)
+            # A forced, already known wamid is a redelivery: Meta sends it again but it is one message.
+            if self.conversations.get(wamid) is None:
+                message = value["messages"][0]
+                chat = message.get("from") or message["from_user_id"]
+                self.conversations.add(chat, "in", wamid, phone_number_id, message["type"], message, "sent")
+        payload = envelope(self.settings.waba_id, *next(iter(by_number.items())))
+        for phone_number_id, values in list(by_number.items())[1:]:
+            payload["entry"].extend(envelope(self.settings.waba_id, phone_number_id, values)["entry"])
+        status, ack_ms, problem = await self.poster.post(payload)
+        wamids = [wamid for _, _, wamid in changes]
+        if status == 200:
+            for wamid in wamids:
+                self.conversations.set_status(wamid, "delivered")
+        answer = {"wamids": wamids, "webhook_status": status, "ack_ms": round(ack_ms, 3)}
+        if problem:
+            answer["webhook_error"] = problem
+        return answer
+
+    def _inbound_change(self, request: dict) -> tuple[str, dict, str]:
+        """Check one inbound request and build its change value; returns (number, value, wamid)."""
+        if not isinstance(request, dict):
+            raise InboundError("each message must be a JSON object")
         phone_number_id = str(request.get("phone_number_id", ""))
         if phone_number_id not in self.settings.numbers:
             raise InboundError(f"unknown phone_number_id; known: {', '.join(self.settings.numbers)}")
@@ -238,21 +271,10 @@ class CloudApi:
             raise InboundError("from must be digits only, e.g. 919812345678")
         if wa_id is None and user_id is None:
             raise InboundError("give from (a phone number) or from_user_id")
-        chat = wa_id or user_id
-        wamid = str(request.get("wamid") or new_wamid(chat))
+        wamid = str(request.get("wamid") or new_wamid(wa_id or user_id))
         message = self._inbound_message(request, wa_id, user_id, wamid, phone_number_id)
         profile = str(request.get("profile_name") or "Citizen")
-        value = {"contacts": [contact(profile, wa_id, user_id)], "messages": [message]}
-        payload = envelope(self.settings.waba_id, phone_number_id, value)
-        if self.conversations.get(wamid) is None:
-            self.conversations.add(chat, "in", wamid, phone_number_id, message["type"], message, "sent")
-        status, ack_ms, problem = await self.poster.post(payload)
-        if status == 200:
-            self.conversations.set_status(wamid, "delivered")
-        answer = {"wamid": wamid, "webhook_status": status, "ack_ms": round(ack_ms, 3)}
-        if problem:
-            answer["webhook_error"] = problem
-        return answer
+        return phone_number_id, {"contacts": [contact(profile, wa_id, user_id)], "messages": [message]}, wamid
 
     def _inbound_message(self, request: dict, wa_id, user_id, wamid: str, phone_number_id: str) -> dict:
         kind = request.get("type", "text")

@@ -57,6 +57,18 @@ async def post_inbound(request: web.Request) -> web.Response:
     return await _receive(request, await _json(request))
 
 
+async def post_inbound_batch(request: web.Request) -> web.Response:
+    """Several citizens' messages in one webhook: `{"messages": [<inbound request>, ...]}`."""
+    body = await _json(request)
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return _problem(400, "give messages as a list of inbound requests")
+    try:
+        return web.json_response(await request.app[CLOUD_API].receive_batch(messages))
+    except InboundError as exc:
+        return _problem(400, str(exc))
+
+
 async def post_inbound_upload(request: web.Request) -> web.Response:
     """A citizen sends a photo or file chosen on the phone page (multipart)."""
     post = await request.post()
@@ -152,6 +164,7 @@ def add_routes(app: web.Application) -> None:
     """Register the control routes on the app."""
     app.router.add_post("/_standin/inbound", post_inbound)
     app.router.add_post("/_standin/inbound/upload", post_inbound_upload)
+    app.router.add_post("/_standin/inbound/batch", post_inbound_batch)
     app.router.add_get("/_standin/conversations/{wa_id}", get_conversation)
     app.router.add_get("/_standin/errors", get_errors)
     app.router.add_post("/_standin/reset", post_reset)

@@ -89,3 +89,24 @@ async def test_reset_forgets_conversations(http, standin):
         assert (await response.json())["messages"] == []
     status, body = await send(http, standin, text_message())
     assert body["error"]["code"] == 131047, "after a reset the 24 h window is closed again"
+
+
+async def test_control_api_refuses_callers_from_other_machines():
+    from unittest import mock
+
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from standins.whatsapp.control_routes import loopback_only
+
+    transport = mock.Mock()
+    transport.get_extra_info.side_effect = (
+        lambda name, default=None: ("10.1.2.3", 5555) if name == "peername" else default
+    )
+    request = make_mocked_request("POST", "/_standin/reset", transport=transport)
+
+    async def handler(_request):
+        return web.json_response({"reset": True})
+
+    response = await loopback_only(request, handler)
+    assert response.status == 403

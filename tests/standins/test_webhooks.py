@@ -113,3 +113,56 @@ async def test_send_is_followed_by_signed_sent_delivered_read_statuses(http, sta
     value = receiver.deliveries[-1].payload["entry"][0]["changes"][0]["value"]
     assert "messages" not in value and "contacts" not in value
     assert standin.api.conversations.get(wamid).status == "read"
+
+
+async def test_batch_of_two_senders_arrives_in_one_signed_webhook(http, standin, receiver):
+    batch = {
+        "messages": [
+            {"from": CITIZEN, "phone_number_id": GENERAL, "type": "text", "text": "Hi"},
+            {"from": "919800000002", "phone_number_id": GENERAL, "type": "text", "text": "नमस्ते"},
+        ]
+    }
+    async with http.post(f"{standin.url}/_standin/inbound/batch", json=batch) as response:
+        answer = await response.json()
+    assert answer["webhook_status"] == 200 and len(answer["wamids"]) == 2
+    assert len(receiver.deliveries) == 1 and receiver.deliveries[0].signature_valid
+    changes = receiver.deliveries[0].payload["entry"][0]["changes"]
+    assert [c["value"]["messages"][0]["from"] for c in changes] == [CITIZEN, "919800000002"]
+    assert [c["value"]["contacts"][0]["wa_id"] for c in changes] == [CITIZEN, "919800000002"]
+
+
+async def test_redelivered_wamid_is_posted_again_but_recorded_once(http, standin, receiver):
+    await say(http, standin, wamid="wamid.SAME")
+    await say(http, standin, wamid="wamid.SAME")
+    assert len(receiver.deliveries) == 2
+    assert len(standin.api.conversations.since(CITIZEN, 0)) == 1
+
+
+async def test_inbound_file_whatsapp_would_refuse_gets_a_clear_400(http, standin, receiver):
+    body = {
+        "from": CITIZEN,
+        "phone_number_id": GENERAL,
+        "type": "image",
+        "mime_type": "image/gif",
+        "media_b64": base64.b64encode(b"GIF89a").decode(),
+    }
+    async with http.post(f"{standin.url}/_standin/inbound", json=body) as response:
+        assert response.status == 400
+        assert "WhatsApp would not send this file" in (await response.json())["error"]
+    assert receiver.deliveries == []
+
+
+async def test_window_error_as_status_like_meta_today(http, receiver):
+    from .conftest import make_settings, start_standin
+
+    server, runner = await start_standin(make_settings(receiver.url, window_error="status"))
+    try:
+        status, body = await send(http, server, text_message())
+        assert status == 200, "Meta accepts the send and reports the closed window later"
+        await receiver.wait_for(lambda r: len(r.statuses()) == 1)
+        failed = receiver.statuses()[0]
+        assert failed["id"] == body["messages"][0]["id"]
+        assert failed["status"] == "failed"
+        assert failed["errors"][0]["code"] == 131047
+    finally:
+        await runner.cleanup()
