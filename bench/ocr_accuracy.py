@@ -15,14 +15,13 @@ from multiprocessing import Pool
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ocr")]
+sys.path.insert(0, str(ROOT))
 os.environ["OMP_THREAD_LIMIT"] = "1"
-
-import synthetic_cards  # noqa: E402
 
 from backoffice.ocr import aadhaar, pan, preprocess, quality, verhoeff  # noqa: E402
 from backoffice.ocr.extract import Pass, _vote  # noqa: E402
 from backoffice.ocr.tesseract import _lines_from_tsv, read_lines  # noqa: E402
+from tests.ocr import synthetic_cards  # noqa: E402
 
 READERS = {"aadhaar": aadhaar.read, "pan": pan.read}
 _PLAIN_AADHAAR = re.compile(r"(?<!\d)(\d{4}) ?(\d{4}) ?(\d{4})(?!\d)")
@@ -114,7 +113,9 @@ def main() -> None:
     if os.environ.get("SHOW_MISSES"):
         for sample, result in zip(samples, results, strict=True):
             for name in names:
-                wrong = {f: (result[name].get(f), w) for f, w in sample.truth.items() if result[name].get(f) != w}
+                wrong = {
+                    f: (result[name].get(f), w) for f, w in sample.truth.items() if result[name].get(f) != w
+                }
                 if wrong:
                     print(name, sample.kind, wrong)
 

@@ -1,0 +1,1 @@
+"""Checks, cleans, rasterises and encrypts uploaded documents before anything else touches them."""
