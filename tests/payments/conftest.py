@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.request
@@ -209,17 +210,16 @@ def sqlite_db(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory):
+def postgres_url():
     """A throw-away PostgreSQL 15 server on a free port (run as the `postgres` user when we are root)."""
     if not (PG_BIN / "initdb").exists():
         pytest.skip("PostgreSQL server binaries are not installed (scripts/setup.sh installs them)")
-    datadir = tmp_path_factory.mktemp("pg") / "data"
-    sockdir = datadir.parent / "sock"
-    sockdir.mkdir()
+    # Not under pytest's tmp_path: that is private to root, and the server must run as `postgres`.
+    base = Path(tempfile.mkdtemp(prefix="seva-pg-"))
+    datadir = base / "data"
     as_user: list[str] = []
     if os.geteuid() == 0:
-        shutil.chown(datadir.parent, "postgres")
-        shutil.chown(sockdir, "postgres")
+        shutil.chown(base, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     subprocess.run(
         [*as_user, str(PG_BIN / "initdb"), "-D", str(datadir), "-U", "seva", "--auth=trust", "-E", "UTF8"],
@@ -228,7 +228,7 @@ def postgres_url(tmp_path_factory):
     )
     port = free_port()
     proc = subprocess.Popen(
-        [*as_user, str(PG_BIN / "postgres"), "-D", str(datadir), "-p", str(port), "-k", str(sockdir),
+        [*as_user, str(PG_BIN / "postgres"), "-D", str(datadir), "-p", str(port), "-k", str(base),
          "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -239,6 +239,7 @@ def postgres_url(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture
