@@ -9,7 +9,7 @@ from certificates.qr_keys import QrSigningKey, load_signing_key
 from certificates.qr_payload import SignedClaims, qr_text, sign_claims
 from certificates.settings import CertificateSettings
 from certificates.signing import DepartmentSigners, sign_pdf
-from certificates.template import CertificateFacts, CertificateTemplate, TemplateError, valid_until
+from certificates.template import CertificateFacts, CertificateTemplate, TemplateError, printed, valid_until
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Issuer:
             issued_at=facts.issued_at,
             expires_on=valid_until(template, facts),
             verify_url=self.settings.verify_url,
-            facts={f: str(facts.answers[f]) for f in template.key_facts},
+            facts={f: printed(facts.answers[f], facts.language) for f in template.key_facts},
         )
 
     def issue(self, template: CertificateTemplate, facts: CertificateFacts) -> IssuedCertificate:

@@ -12,7 +12,9 @@ from PIL import Image
 from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
 from reportlab.pdfgen.canvas import Canvas
 
-QUIET_ZONE = 4  # modules of white margin the QR standard asks for
+from certificates.qr_payload import URL_PARAMETER
+
+ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,11 @@ _MASKS = [
 
 
 def build_qr(address: str, payload: str) -> QrMatrix:
-    """A QR code (error correction M) holding `address` in byte mode then `payload` in alphanumeric mode."""
+    """A QR code (error correction M) of `address` + "?p=" + `payload`, each part in its densest mode."""
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    qr.add_data(QRData(address.encode(), mode=MODE_8BIT_BYTE))
+    alphanumeric = all(c in ALPHANUMERIC for c in address)
+    qr.add_data(QRData(address.encode(), mode=MODE_ALPHA_NUM if alphanumeric else MODE_8BIT_BYTE))
+    qr.add_data(QRData(URL_PARAMETER.encode(), mode=MODE_8BIT_BYTE))
     qr.add_data(QRData(payload.encode(), mode=MODE_ALPHA_NUM))
     qr.best_fit()
     # qrcode would lay the data out again for each of the eight masks in pure Python; lay it once

@@ -44,6 +44,11 @@ class SignedClaims:
         """The public verification page of this certificate."""
         return f"{self.verify_url}{self.number}"
 
+    @property
+    def qr_address(self) -> str:
+        """The page address as the QR carries it: upper case, so that it fits QR alphanumeric mode."""
+        return self.page_url.upper()
+
 
 def _expiry_timestamp(expires_on: date) -> int:
     # Valid through the whole last day in Delhi, so it expires at the following midnight IST.
@@ -85,8 +90,9 @@ def decode_claims(data: bytes, verify_url: str, number: str) -> SignedClaims:
 
 def _sig_structure(protected: bytes, payload: bytes, page_url: str) -> bytes:
     # The page address (base + certificate number) is signed as COSE external data rather than
-    # carried twice: the QR holds it in front of the payload, and every byte grows the QR.
-    return cbor2.dumps(["Signature1", protected, page_url.encode(), payload])
+    # carried twice: the QR holds it in front of the payload, and every byte grows the QR. It is
+    # signed upper-cased, as the QR carries it; scheme, host and our paths ignore case.
+    return cbor2.dumps(["Signature1", protected, page_url.upper().encode(), payload])
 
 
 def sign_claims(claims: SignedClaims, key: QrSigningKey) -> str:
@@ -126,16 +132,16 @@ def verify_payload(text: str, page_url: str, keyset: PublicKeyset) -> SignedClai
             f"the QR payload's signature does not match its contents and address {page_url}"
         ) from None
     verify_url, _, number = page_url.rpartition("/")
-    claims = decode_claims(payload, verify_url + "/", number)
+    claims = decode_claims(payload, verify_url.lower() + "/", number.upper())
     if department and claims.department != department:
         raise PayloadError(f"the QR payload claims {claims.department} but is signed with a {department} key")
     return claims
 
 
 def qr_text(claims: SignedClaims, payload: str) -> tuple[str, str]:
-    """The two QR segments: the page address (bytes) and the URL-escaped payload (QR alphanumeric)."""
+    """What the QR holds around `URL_PARAMETER`: the page address and the URL-escaped payload."""
     # Base45's space, % and + would change meaning in a query; escaped they stay in the alphanumeric set.
-    return claims.page_url + URL_PARAMETER, quote(payload, safe="$*-./:")
+    return claims.qr_address, quote(payload, safe="$*-./:")
 
 
 def split_qr_text(text: str) -> tuple[str, str]:
@@ -144,6 +150,11 @@ def split_qr_text(text: str) -> tuple[str, str]:
     if not separator or "/" not in address.rstrip("/"):
         raise PayloadError("the QR code does not hold a Seva verification address with a payload")
     return address, unquote(escaped)
+
+
+def full_qr_text(address: str, escaped_payload: str) -> str:
+    """The whole text of the QR code, as a scanner reads it."""
+    return address + URL_PARAMETER + escaped_payload
 
 
 def verify_qr_text(text: str, keyset: PublicKeyset) -> SignedClaims:

@@ -27,6 +27,15 @@ class Bilingual:
     hi: str
     en: str
 
+    def get(self, language: str) -> str:
+        """The phrase in `language` (English unless Hindi)."""
+        return self.hi if language == "hi" else self.en
+
+
+def printed(value, language: str) -> str:
+    """An answer as printed in `language`: a Bilingual answer picks its language, anything else is str()."""
+    return value.get(language) if isinstance(value, Bilingual) else str(value)
+
 
 @dataclass(frozen=True)
 class CertificateTemplate:
@@ -85,7 +94,7 @@ class CertificateFacts:
     service: str
     department: Department
     holder_name: str
-    answers: Mapping[str, str]  # field id -> value as it should be printed
+    answers: Mapping[str, "str | Bilingual"]  # field id -> value as printed (Bilingual when it differs)
     details: tuple[Detail, ...]
     decision: Bilingual
     officer: Officer
@@ -128,7 +137,7 @@ def placeholder_values(
 ) -> dict[str, str]:
     """The values placeholders may name: the answers plus the system placeholders of the catalog."""
     return {
-        **facts.answers,
+        **{key: printed(value, language) for key, value in facts.answers.items()},
         "certificate_number": facts.number,
         "application_number": facts.application_number,
         "issue_date": format_date(issue_day(facts), language),
@@ -146,7 +155,7 @@ def fill(line: str, values: Mapping[str, str]) -> str:
         name = match.group(1)
         if name not in values:
             raise TemplateError(f"the template needs '{name}' but the application has no such answer")
-        return str(values[name])
+        return values[name]
 
     return PLACEHOLDER.sub(value, line)
 

@@ -73,6 +73,8 @@ def create_verify_blueprint(
         """The public QR keys as a JWK Set, for offline verifiers."""
         return Response(PublicKeyset.load(keyset_path).to_json(), mimetype="application/jwk-set+json")
 
+    # The QR carries the address upper-cased (QR alphanumeric mode has no lower case).
+    @blueprint.get("/VERIFY/<number>")
     @blueprint.get("/verify/<number>")
     def verify(number: str):
         """The status and facts of certificate `number`."""
