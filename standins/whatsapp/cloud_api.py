@@ -144,10 +144,8 @@ class CloudApi:
             raise GraphError(100, None, message="(#100) Invalid parameter")
         if body.get("status") == "read":
             validate_mark_read(body, lambda wamid: self._is_inbound(phone_number_id, wamid))
-            self.conversations.set_status(
-                body["message_id"],
-                "read",
-                {"typing_at": time.time()} if body.get("typing_indicator") else None,
+            self.conversations.mark_read(
+                body["message_id"], {"typing_at": time.time()} if body.get("typing_indicator") else None
             )
             return {"success": True}
         return self._send(phone_number_id, body)

@@ -123,15 +123,26 @@ class Conversations:
         return self._entries.get(wamid)
 
     def set_status(self, wamid: str, status: str, extra: dict | None = None) -> Entry | None:
-        """Move a message forward to `status` (never back); the change gets a new rev."""
+        """Move a message forward to `status` (never back) and merge `extra`; a change gets a new rev."""
         entry = self._entries.get(wamid)
-        if entry is None or _STATUS_RANK.get(status, 0) <= _STATUS_RANK.get(entry.status, 0):
+        advances = entry is not None and _STATUS_RANK.get(status, 0) > _STATUS_RANK.get(entry.status, 0)
+        if entry is None or not (advances or extra):
             return entry
-        entry.status = status
+        if advances:
+            entry.status = status
         entry.extra.update(extra or {})
         entry.rev = self._next_rev()
         self._notify()
         return entry
+
+    def mark_read(self, wamid: str, extra: dict | None = None) -> None:
+        """Mark a received message read, and with it every earlier one from the same citizen, as WhatsApp does."""
+        entry = self._entries[wamid]
+        for earlier in self.since(entry.chat, 0):
+            same_thread = earlier.direction == "in" and earlier.phone_number_id == entry.phone_number_id
+            if same_thread and earlier.seq < entry.seq:
+                self.set_status(earlier.wamid, "read")
+        self.set_status(wamid, "read", extra)
 
     def in_window(self, phone_number_id: str, chat: str) -> bool:
         """True if the citizen wrote to this number within the last 24 hours."""

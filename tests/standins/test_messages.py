@@ -225,6 +225,7 @@ async def test_order_details_checked(http, standin):
 
 
 async def test_mark_read_with_typing_indicator(http, standin):
+    earlier = await say(http, standin)
     inbound = await say(http, standin)
     read = {
         "messaging_product": "whatsapp",
@@ -234,6 +235,7 @@ async def test_mark_read_with_typing_indicator(http, standin):
     }
     assert await send(http, standin, read) == (200, {"success": True})
     assert standin.api.conversations.get(inbound["wamid"]).status == "read"
+    assert standin.api.conversations.get(earlier["wamid"]).status == "read", "earlier messages are read too"
     status, body = await send(http, standin, read | {"message_id": "wamid.unknown"})
     assert (status, body["error"]["code"]) == (400, 131009)
 
