@@ -2,7 +2,9 @@
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from certificates.dev_pki import ensure_dev_pki
 from certificates.issue import Issuer
@@ -98,3 +100,17 @@ def pdf_path(issued, tmp_path):
     path = tmp_path / "certificate.pdf"
     path.write_bytes(issued.pdf)
     return path
+
+
+@pytest.fixture(scope="session")
+def qr_picture():
+    """Turns a QR module matrix into a clean picture of the code, as a phone screen shows it."""
+
+    def picture(modules, scale: int = 6) -> Image.Image:
+        padded = np.pad(np.array(modules, dtype=bool), 4)
+        pixels = np.where(padded, 0, 255).astype(np.uint8)
+        return Image.fromarray(pixels).resize(
+            (padded.shape[1] * scale, padded.shape[0] * scale), Image.NEAREST
+        )
+
+    return picture
