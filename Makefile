@@ -1,7 +1,7 @@
 # The everyday verbs. `make run` and `make test` install whatever is missing first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-RASA_TESTS := tests/bot tests/actions tests/catalog
+RASA_TESTS := tests/bot tests/actions tests/catalog tests/nlu
 ENV := . scripts/env.sh &&
 
 .PHONY: help setup deps venvs model run test lint test-rasa-side test-backoffice validate test-stories bench
@@ -32,7 +32,7 @@ test-rasa-side: venvs
 	$(ENV) .venv-rasa/bin/python -m pytest -q $(wildcard $(RASA_TESTS))
 
 test-backoffice: venvs
-	$(ENV) .venv/bin/python -m pytest -q tests --ignore=tests/bot --ignore=tests/actions --ignore=tests/catalog
+	$(ENV) .venv/bin/python -m pytest -q tests --ignore=tests/bot --ignore=tests/actions --ignore=tests/catalog --ignore=tests/nlu
 
 test-stories: model
 	$(ENV) .venv-rasa/bin/rasa test core --model models/seva.tar.gz --stories tests/stories \
