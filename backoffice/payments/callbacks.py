@@ -128,8 +128,14 @@ def _process(
         if reference
         else None
     )
+    provider = providers.get(intent.provider) if intent is not None else None
+    if intent is not None and provider is None:
+        log.error(
+            "no %s provider configured for %s; left to reconciliation", intent.provider, intent.reference
+        )
+        return "no_provider"
     # Look up before recording: if the lookup fails, the provider's retry must not be mistaken for a duplicate.
-    truth = providers[intent.provider].truth(intent) if intent is not None else None
+    truth = provider.truth(intent) if provider is not None else None
     callback = PaymentCallback(
         provider=provider_name, event_id=event_id[:200], event=event[:60], reference=reference
     )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from backoffice.payments.amounts import display
+
 TEXTS: dict[str, dict[str, str]] = {
     "pay_prompt": {
         "en": "Please pay {amount} for {what}. Reference {reference}. Pay here: {url}",
@@ -74,3 +78,32 @@ def text(key: str, language: str | None, **params: str) -> str:
     """Return the message `key` in Hindi for `hi` and English otherwise, with its blanks filled."""
     phrases = TEXTS[key]
     return phrases["hi" if language == "hi" else "en"].format(**params)
+
+
+def payment_request(intent: Any, url: str) -> str:
+    """The message that asks the citizen to pay an intent at `url`."""
+    amount = display(intent.amount_paise)
+    return text(
+        "pay_prompt",
+        intent.language,
+        amount=amount,
+        what=intent.description,
+        reference=intent.reference,
+        url=url,
+    )
+
+
+def payment_state(intent: Any) -> str:
+    """What to tell a citizen who asks about (or returns from paying) an intent, from its stored status."""
+    what, reference, language = intent.description, intent.reference, intent.language
+    if intent.status == "paid":
+        return text("paid", language, amount=display(intent.amount_paise), what=what, reference=reference)
+    if intent.status == "flagged":
+        return text("flagged", language, amount=display(intent.amount_paise), what=what, reference=reference)
+    if intent.status == "refunded":
+        return text(
+            "refunded", language, amount=display(intent.refunded_paise), what=what, reference=reference
+        )
+    if intent.status == "closed":
+        return text("closed_retry", language, what=what)
+    return text("pending", language, what=what, reference=reference)

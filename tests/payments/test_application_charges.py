@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from backoffice.payments.charges import CSC_FEE_PAISE, ChargeError, application_charge
-from backoffice.payments.messages import TEXTS, text
+from backoffice.payments.messages import TEXTS, payment_request, payment_state, text
 from catalog.model import Fee, Text
 
 
@@ -52,3 +52,18 @@ def test_every_message_exists_in_both_languages_with_the_same_blanks(key):
     filled = {name: "X" for name in blanks(TEXTS[key]["en"])}
     assert text(key, "hi", **filled) != text(key, "en", **filled)
     assert text(key, "ta", **filled) == text(key, "en", **filled)
+
+
+def test_request_and_state_texts_follow_the_stored_status():
+    intent = SimpleNamespace(
+        amount_paise=15050, description="Water bill", reference="SVPAAAAAAAAAAAA", language="en",
+        status="open", refunded_paise=0,
+    )  # fmt: skip
+    assert payment_request(intent, "http://x/pay/1") == (
+        "Please pay Rs 150.50 for Water bill. Reference SVPAAAAAAAAAAAA. Pay here: http://x/pay/1"
+    )
+    assert "waiting for your bank" in payment_state(intent)
+    intent.status = "paid"
+    assert payment_state(intent).startswith("Payment received: Rs 150.50")
+    intent.status, intent.language = "closed", "hi"
+    assert "नया लिंक" in payment_state(intent)
