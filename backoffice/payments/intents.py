@@ -13,6 +13,10 @@ from backoffice.payments.providers import Checkout, PaymentProvider
 from backoffice.payments.references import new_reference
 
 
+class IntentNotOpen(Exception):
+    """The intent is already paid, flagged, refunded or closed: offering a way to pay it could charge twice."""
+
+
 def live_intent(session: Session, subject_key: str) -> PaymentIntent | None:
     """Return the subject's open, paid, flagged or refunded intent, if there is one."""
     return session.scalar(select(PaymentIntent).where(PaymentIntent.live_subject == subject_key))
@@ -72,6 +76,9 @@ def open_intent(
 
 def issue_checkout(session: Session, intent: PaymentIntent, provider: PaymentProvider) -> Checkout:
     """Return the way to pay an open intent, creating it at the provider once; commits the link it gets."""
+    session.refresh(intent)
+    if intent.status != OPEN:
+        raise IntentNotOpen(intent.reference)
     checkout = provider.checkout(intent)
     if checkout.gateway_link_id and intent.gateway_link_id is None:
         # Conditional, so a concurrent attempt's link (the same one: reference_id is unique) is not overwritten.

@@ -22,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 from backoffice.payments.callbacks import ForgedCallback, handle_razorpay_webhook
 from backoffice.payments.charges import Charge
 from backoffice.payments.intents import issue_checkout, open_intent
-from backoffice.payments.models import PaymentIntent, PaymentsBase
+from backoffice.payments.models import OPEN, PaymentIntent, PaymentsBase
 from backoffice.payments.providers import Checkout, GatewayProvider, UpiProvider
 from backoffice.payments.razorpay import GatewayError, RazorpayClient
 from tests.payments.support import CITIZEN, KEY_ID, KEY_SECRET, WEBHOOK_SECRET
@@ -272,11 +272,14 @@ class Harness:
 
     def start(
         self, charge: Charge, provider: str = "gateway", language: str = "en"
-    ) -> tuple[PaymentIntent, Checkout]:
+    ) -> tuple[PaymentIntent, Checkout | None]:
         """Open (or find) the charge's intent and issue its checkout, as the bot's "pay" step will."""
         with self.Session() as session:
             intent, _ = open_intent(session, charge, CITIZEN, language, provider, self.effects)
-            return intent, issue_checkout(session, intent, self.providers[provider])
+            checkout = (
+                issue_checkout(session, intent, self.providers[provider]) if intent.status == OPEN else None
+            )
+            return intent, checkout
 
     def intent(self, reference: str) -> PaymentIntent:
         """The intent as stored now."""

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import sessionmaker
 
-from backoffice.payments.intents import issue_checkout, open_intent
+from backoffice.payments.intents import IntentNotOpen, issue_checkout, open_intent
 from backoffice.payments.models import CLOSED, PAID, PaymentIntent
 from backoffice.payments.settlement import apply_truth
 from tests.payments.conftest import Harness
@@ -74,8 +74,10 @@ def test_after_payment_a_new_attempt_returns_the_paid_intent_instead_of_charging
     racing_harness.pay(intent)
     racing_harness.gateway.settle_webhooks(2)
     assert racing_harness.intent(intent.reference).status == PAID
-    again, _ = racing_harness.start(fee_charge(application_id=7))
-    assert (again.reference, again.status) == (intent.reference, PAID)
+    again, checkout = racing_harness.start(fee_charge(application_id=7))
+    assert (again.reference, again.status, checkout) == (intent.reference, PAID, None)
+    with racing_harness.Session() as session, pytest.raises(IntentNotOpen):
+        issue_checkout(session, session.get(PaymentIntent, intent.id), racing_harness.providers["gateway"])
 
 
 def test_a_closed_intent_frees_the_subject_for_a_new_one(racing_harness):
