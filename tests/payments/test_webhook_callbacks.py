@@ -180,3 +180,16 @@ def test_browser_redirect_never_confirms_a_payment(harness):
     time.sleep(0.2)
     assert harness.intent(intent.reference).status == OPEN
     assert harness.effects.confirmed == []
+
+
+def test_upi_checkout_carries_our_reference_and_is_confirmed_by_the_gateway(harness):
+    intent, checkout = harness.start(fee_charge(amount_paise=5000), provider="upi")
+    assert checkout.upi_link == (
+        f"upi://pay?pa=seva.delhi@upi&pn=Govt%20of%20NCT%20of%20Delhi&am=50.00&cu=INR&tr={intent.reference}"
+        "&tn=Income%20certificate%20%28application%201%29"
+    )
+    assert checkout.qr_png.startswith(b"\x89PNG")
+    harness.pay(intent)
+    harness.gateway.settle_webhooks(2)
+    stored = harness.intent(intent.reference)
+    assert (stored.status, stored.provider, stored.method) == (PAID, "upi", "upi")
