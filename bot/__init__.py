@@ -1,0 +1,1 @@
+"""Rasa-side code: channel connectors and NLU components."""
