@@ -142,9 +142,12 @@ def choices_from_buttons(buttons: list[dict[str, Any]]) -> list[Choice]:
     return choices
 
 
-def render_choices(text: str, choices: list[Choice], more_id: str) -> Rendered:
-    """Reply buttons for up to 3 choices, a list for up to 10, else a list page ending in "More…"."""
-    if len(choices) <= limits.MAX_BUTTONS:
+def render_choices(text: str, choices: list[Choice], more_id: str, next_page: bool = False) -> Rendered:
+    """Reply buttons for up to 3 choices, a list for up to 10, else a list page ending in "More…".
+
+    A `next_page` of a list stays a list, however few choices are left.
+    """
+    if len(choices) <= limits.MAX_BUTTONS and not next_page:
         lead, body = _lead_and_body(text, limits.BUTTON_BODY)
         titles = _unique_titles([fit(c.title, limits.BUTTON_TITLE) for c in choices], limits.BUTTON_TITLE)
         buttons = [

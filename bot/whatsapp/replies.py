@@ -39,7 +39,7 @@ class ReplySender:
             return 0
         text, rest = page
         next_id = new_more_id()
-        rendered = render_choices(text, rest, next_id)
+        rendered = render_choices(text, rest, next_id, next_page=True)
         if rendered.rest:
             await self._pager.save(next_id, rendered.rest_text, rendered.rest)
         return await self._deliver_all(recipient, rendered.contents)

@@ -50,10 +50,13 @@ def test_more_than_ten_choices_are_paged_with_a_more_row():
     assert rows[-1] == {"id": MORE, "title": "More…"}
     assert [r["id"] for r in rows[:9]] == [c.payload for c in choices(23)[:9]]
     assert rendered.rest == choices(23)[9:]
-    second = render_choices(rendered.rest_text, rendered.rest, MORE + "2")
+    second = render_choices(rendered.rest_text, rendered.rest, MORE + "2", next_page=True)
     assert second.rest == choices(23)[18:]
-    last = render_choices(second.rest_text, second.rest, MORE + "3")
+    last = render_choices(second.rest_text, second.rest, MORE + "3", next_page=True)
     assert last.rest == [] and len(interactive(last)["action"]["sections"][0]["rows"]) == 5
+    # Even two choices left stay a list page rather than turning into buttons.
+    tail = render_choices("Pick one", choices(2), MORE, next_page=True)
+    assert interactive(tail)["type"] == "list"
 
 
 def test_hindi_lists_get_hindi_labels():
