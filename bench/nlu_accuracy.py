@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import subprocess
 import sys
 import tempfile
@@ -40,8 +41,13 @@ def train(out_dir: Path) -> Path:
 
 async def parse_all(model: Path, texts: list[str]) -> list[dict[str, Any]]:
     """Parse every text with the model, as the Rasa server would."""
-    from rasa.core.agent import Agent  # imported late: loading TensorFlow takes seconds
+    # Imported late: loading TensorFlow takes seconds.
+    from rasa.core.agent import Agent
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
     agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]
 

@@ -46,7 +46,7 @@ FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "ask_fees": {
         "en": ("what is the fee for {s}", "how much does {s} cost", "{s} fees?", "is {s} free", "charges for {s}"),
-        "hi": ("{s} की फीस कितनी है", "{s} का शुल्क क्या है", "{s} में कितना पैसा लगेगा"),
+        "hi": ("{s} की फीस कितनी है", "{s} का शुल्क क्या है", "{s} में कितना पैसा लगेगा", "{s} का खर्च कितना होगा"),
         "hinglish": ("{s} ki fees kitni hai", "{s} me kitna paisa lagega", "{s} ka charge kya hai", "{s} free hai kya"),
     },
     "ask_deadline": {
@@ -57,10 +57,12 @@ FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
                      "{s} kitne dino me banta hai"),
     },
     "ask_eligibility": {
-        "en": ("who can apply for {s}", "am I eligible for {s}", "eligibility for {s}", "what is the age limit for {s}"),
-        "hi": ("{s} के लिए कौन पात्र है", "{s} कौन ले सकता है", "{s} की पात्रता क्या है"),
+        "en": ("who can apply for {s}", "am I eligible for {s}", "eligibility for {s}", "what is the age limit for {s}",
+               "do I qualify for {s}", "how old must I be for {s}", "who gets {s}"),
+        "hi": ("{s} के लिए कौन पात्र है", "{s} कौन ले सकता है", "{s} की पात्रता क्या है", "{s} के लिए उम्र कितनी होनी चाहिए"),
         "hinglish": ("{s} ke liye kaun apply kar sakta hai", "kya main {s} ke liye eligible hu",
-                     "{s} ki eligibility kya hai", "{s} kisko milta hai"),
+                     "{s} ki eligibility kya hai", "{s} kisko milta hai", "{s} ke liye age kitni honi chahiye",
+                     "kya mujhe {s} mil sakta hai"),
     },
     "check_status": {
         "en": ("status of my {s}", "what happened to my {s} application", "track {s} application"),
@@ -74,7 +76,7 @@ COUNTS = {
     "ask_documents": {"en": 1, "hi": 1, "hinglish": 1},
     "ask_fees": {"en": 1, "hi": 1, "hinglish": 1},
     "ask_deadline": {"en": 1, "hi": 1, "hinglish": 1},
-    "ask_eligibility": {"en": 1, "hi": 1, "hinglish": 1},
+    "ask_eligibility": {"en": 2, "hi": 1, "hinglish": 2},
 }
 # WhatsApp habits applied to some romanised examples.
 SHORTHAND = (
@@ -90,7 +92,6 @@ SHORTHAND = (
 def _names(service: Service, group: str, rng: random.Random) -> Iterator[str]:
     """Cycle through the service's synonyms for a language group; Hinglish speakers also use English names."""
     names = list(service.synonyms[group]) + (list(service.synonyms["en"]) if group == "hinglish" else [])
-    names += [service.name.hi] if group == "hi" else []
     rng.shuffle(names)
     while True:
         yield from names
