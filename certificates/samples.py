@@ -27,14 +27,15 @@ DETAIL_LABELS = {
 }
 
 
-def sample_answers(service) -> dict[str, str]:
+def sample_answers(service) -> dict[str, str | Bilingual]:
     """A plausible printed answer for every field of a catalog `service`."""
     answers, names = {}, iter(SAMPLE_NAMES * 4)
     for field in service.fields:
         if field.type == "name":
             answers[field.id] = next(names)
         elif field.type == "choice" and field.options:
-            answers[field.id] = field.options[0].label.hi
+            label = field.options[0].label
+            answers[field.id] = Bilingual(label.hi, label.en)
         else:
             answers[field.id] = SAMPLE_VALUES.get(field.type, "SAMPLE-0001")
     return answers
