@@ -126,3 +126,16 @@ def test_a_key_on_a_pkcs11_token_signs(tmp_path, monkeypatch, income_template, f
     check = check_pdf_signature(pdf, load_trust_roots(settings.trust_roots))
     assert check.problem == ""
     assert "revenue department" in check.signer
+
+
+def test_a_pdf_reader_sees_the_whole_document_signed_and_a_forgery_as_changed(pdf_path, issued, tmp_path):
+    def pdfsig(path) -> str:
+        return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=True).stdout
+
+    report = pdfsig(pdf_path)  # poppler, the engine of many Linux PDF readers
+    assert "Signature Validation: Signature is Valid." in report
+    assert "Total document signed" in report and "ETSI.CAdES.detached" in report
+    position = issued.pdf.index(b"DL-REV-2026-000042")
+    forged = tmp_path / "forged.pdf"
+    forged.write_bytes(issued.pdf[:position] + b"DL-REV-2026-000099" + issued.pdf[position + 18 :])
+    assert "Signature Validation: Digest Mismatch." in pdfsig(forged)
