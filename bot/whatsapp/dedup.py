@@ -28,7 +28,7 @@ class DeliveryLog:
     async def record_status(self, update: StatusUpdate) -> bool:
         """Store a status of one of our messages in its hash; False if this status was already seen."""
         key = f"{self._prefix}:status:{update.wamid}"
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis.pipeline(transaction=False) as pipe:
             pipe.hsetnx(key, update.status, update.timestamp or "0")
             if update.error_codes:
                 pipe.hset(key, "errors", ",".join(map(str, update.error_codes)))
