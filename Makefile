@@ -32,7 +32,7 @@ test-rasa-side: venvs
 	$(ENV) .venv-rasa/bin/python -m pytest -q $(wildcard $(RASA_TESTS))
 
 test-backoffice: venvs
-	$(ENV) .venv/bin/python -m pytest -q tests --ignore=tests/bot --ignore=tests/actions --ignore=tests/catalog --ignore=tests/nlu
+	$(ENV) .venv/bin/python -m pytest -q tests $(addprefix --ignore=,$(RASA_TESTS))
 
 test-stories: model
 	$(ENV) .venv-rasa/bin/rasa test core --model models/seva.tar.gz --stories tests/stories \

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, step by step; every step is idempotent and skips work already done.
-# Usage: scripts/setup.sh [deps|venvs|model|db|all]...
+# Usage: scripts/setup.sh [deps|venvs|pki|model|all]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 APT_PACKAGES=(redis-server tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin fonts-noto-core
-  poppler-utils chromium postgresql zbar-tools libzbar0)
+  poppler-utils chromium postgresql zbar-tools libzbar0 softhsm2)
 
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*"; }
 
@@ -71,12 +71,18 @@ model() {
   echo "$fingerprint" > models/.fingerprint
 }
 
+# Development CA, per-department signing keys and QR keys under var/pki (git-ignored).
+pki() {
+  .venv/bin/python -m certificates.dev_pki
+}
+
 for step in "${@:-all}"; do
   case $step in
     deps) deps ;;
     venvs) venvs ;;
     model) model ;;
-    all) deps; venvs; model ;;
+    pki) pki ;;
+    all) deps; venvs; pki; model ;;
     *) echo "unknown step: $step" >&2; exit 2 ;;
   esac
 done
