@@ -90,11 +90,12 @@ async def test_an_unknown_media_id_is_a_failed_download(make_channel, standin):
 
 def test_meta_sha256_is_checked_in_hex_or_base64():
     data = png()
-    assert digest_matches(data, hashlib.sha256(data).hexdigest())
-    assert digest_matches(data, b64_sha(data))
-    assert not digest_matches(data, b64_sha(b"other"))
-    assert not digest_matches(data, hashlib.sha256(b"other").hexdigest())
-    assert not digest_matches(data, "not base64!")
+    digest = hashlib.sha256(data).digest()
+    assert digest_matches(digest, hashlib.sha256(data).hexdigest())
+    assert digest_matches(digest, b64_sha(data))
+    assert not digest_matches(digest, b64_sha(b"other"))
+    assert not digest_matches(digest, hashlib.sha256(b"other").hexdigest())
+    assert not digest_matches(digest, "not base64!")
 
 
 async def test_an_unreachable_document_store_is_a_failed_download(make_channel, standin):
