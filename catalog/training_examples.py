@@ -26,43 +26,51 @@ HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "apply_service": {
         "en": ("I want to apply for {s}", "need {s}", "how to apply for {s}?", "{s} apply", "I need a {s} please",
-               "can you help me get {s}", "apply {s} online", "want {s} for my son", "how do I make {s}"),
+               "can you help me get {s}", "apply {s} online", "want {s} for my son", "how do I make {s}",
+               "{s} for my father", "I would like to get {s}", "start my {s} application", "get {s} made"),
         "hi": ("{s} बनवाना है", "मुझे {s} चाहिए", "{s} के लिए आवेदन करना है", "{s} कैसे बनेगा", "{s} का आवेदन",
-               "{s} के लिए अप्लाई करना है"),
+               "{s} के लिए अप्लाई करना है", "मेरी माँ के लिए {s} चाहिए", "{s} का फॉर्म भरना है", "{s} बनाना है"),
         "hinglish": ("{s} banwana hai", "mujhe {s} chahiye", "{s} ke liye apply karna hai", "{s} kaise banega",
-                     "{s} bnwana h", "{s} ka form bharna hai", "{s} chahiye jaldi", "{s} ke liye aavedan"),
+                     "{s} bnwana h", "{s} ka form bharna hai", "{s} chahiye jaldi", "{s} ke liye aavedan",
+                     "beti ke liye {s} chahiye", "{s} banana hai", "{s} apply karna h"),
     },
     "pay_bill": {
-        "en": ("pay {s}", "I want to pay my {s}", "how to pay {s} online", "{s} payment"),
-        "hi": ("{s} जमा करना है", "{s} भरना है", "{s} का भुगतान करना है"),
-        "hinglish": ("{s} bharna hai", "{s} jama karna hai", "{s} pay karna h", "{s} ka payment karna hai"),
+        "en": ("pay {s}", "I want to pay my {s}", "how to pay {s} online", "{s} payment", "pay my {s} now"),
+        "hi": ("{s} जमा करना है", "{s} भरना है", "{s} का भुगतान करना है", "{s} ऑनलाइन भरना है"),
+        "hinglish": ("{s} bharna hai", "{s} jama karna hai", "{s} pay karna h", "{s} ka payment karna hai",
+                     "{s} online bharna hai"),
     },
     "ask_documents": {
         "en": ("what documents are needed for {s}", "documents for {s}?", "which papers do I need for {s}",
-               "{s} documents list", "what to upload for {s}"),
-        "hi": ("{s} के लिए कौन से दस्तावेज़ चाहिए", "{s} में क्या क्या कागज़ लगते हैं", "{s} के लिए डॉक्यूमेंट"),
+               "{s} documents list", "what to upload for {s}", "papers required for {s}", "what proofs for {s}"),
+        "hi": ("{s} के लिए कौन से दस्तावेज चाहिए", "{s} में क्या क्या कागज लगते हैं", "{s} के लिए डॉक्यूमेंट",
+               "{s} के लिए कौन से कागज़ात लगेंगे", "{s} के लिए क्या क्या लगेगा", "{s} के दस्तावेज़ बताइए"),
         "hinglish": ("{s} ke liye kya documents chahiye", "{s} me kya kya kagaz lagenge", "{s} ke documents batao",
-                     "{s} ke liye konse papers lagte hai"),
+                     "{s} ke liye konse papers lagte hai", "{s} ke liye kya kya lagta hai", "{s} ke kagzat kya hai"),
     },
     "ask_fees": {
-        "en": ("what is the fee for {s}", "how much does {s} cost", "{s} fees?", "is {s} free", "charges for {s}"),
-        "hi": ("{s} की फीस कितनी है", "{s} का शुल्क क्या है", "{s} में कितना पैसा लगेगा", "{s} का खर्च कितना होगा"),
-        "hinglish": ("{s} ki fees kitni hai", "{s} me kitna paisa lagega", "{s} ka charge kya hai", "{s} free hai kya"),
+        "en": ("what is the fee for {s}", "how much does {s} cost", "{s} fees?", "is {s} free", "charges for {s}",
+               "how much to pay for {s}"),
+        "hi": ("{s} की फीस कितनी है", "{s} का शुल्क क्या है", "{s} में कितना पैसा लगेगा", "{s} का खर्च कितना होगा",
+               "{s} के कितने पैसे लगते हैं"),
+        "hinglish": ("{s} ki fees kitni hai", "{s} me kitna paisa lagega", "{s} ka charge kya hai", "{s} free hai kya",
+                     "{s} ka kharcha kitna hai"),
     },
     "ask_deadline": {
         "en": ("how long does {s} take", "how many days for {s}", "when will I get my {s}", "{s} time limit",
                "by when is {s} issued"),
-        "hi": ("{s} कितने दिन में मिलेगा", "{s} में कितना समय लगता है", "{s} कब तक बनेगा"),
+        "hi": ("{s} कितने दिन में मिलेगा", "{s} में कितना समय लगता है", "{s} कब तक बनेगा", "{s} कितने दिनों में बनता है"),
         "hinglish": ("{s} kitne din me milega", "{s} banne me kitna time lagta hai", "{s} kab tak milega",
                      "{s} kitne dino me banta hai"),
     },
     "ask_eligibility": {
         "en": ("who can apply for {s}", "am I eligible for {s}", "eligibility for {s}", "what is the age limit for {s}",
-               "do I qualify for {s}", "how old must I be for {s}", "who gets {s}"),
-        "hi": ("{s} के लिए कौन पात्र है", "{s} कौन ले सकता है", "{s} की पात्रता क्या है", "{s} के लिए उम्र कितनी होनी चाहिए"),
+               "do I qualify for {s}", "eligibility criteria of {s}"),
+        "hi": ("{s} के लिए कौन पात्र है", "{s} कौन ले सकता है", "{s} की पात्रता क्या है", "{s} के लिए उम्र सीमा क्या है",
+               "क्या मैं {s} के लिए पात्र हूँ"),
         "hinglish": ("{s} ke liye kaun apply kar sakta hai", "kya main {s} ke liye eligible hu",
-                     "{s} ki eligibility kya hai", "{s} kisko milta hai", "{s} ke liye age kitni honi chahiye",
-                     "kya mujhe {s} mil sakta hai"),
+                     "{s} ki eligibility kya hai", "{s} kisko milta hai", "{s} ke liye age limit kya hai",
+                     "{s} ke liye umar seema kya hai"),
     },
     "check_status": {
         "en": ("status of my {s}", "what happened to my {s} application", "track {s} application"),
@@ -72,11 +80,11 @@ FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
 }  # fmt: skip
 # How many examples each service gets per intent and language group.
 COUNTS = {
-    "apply_service": {"en": 3, "hi": 3, "hinglish": 4},
-    "ask_documents": {"en": 1, "hi": 1, "hinglish": 1},
+    "apply_service": {"en": 4, "hi": 3, "hinglish": 4},
+    "ask_documents": {"en": 2, "hi": 2, "hinglish": 2},
     "ask_fees": {"en": 1, "hi": 1, "hinglish": 1},
     "ask_deadline": {"en": 1, "hi": 1, "hinglish": 1},
-    "ask_eligibility": {"en": 2, "hi": 1, "hinglish": 2},
+    "ask_eligibility": {"en": 1, "hi": 1, "hinglish": 2},
 }
 # WhatsApp habits applied to some romanised examples.
 SHORTHAND = (
