@@ -100,6 +100,7 @@ class WhatsAppInput(InputChannel):
         retry: RetryPolicy | None = None,
         on_window_closed: WindowClosedHook = send_template_instead,
         idle_seconds: float = 30.0,
+        max_turns: int = 100,
     ) -> None:
         self.config = config
         self._session = LazySession()
@@ -114,6 +115,7 @@ class WhatsAppInput(InputChannel):
         self._documents = DocumentStore(self._session, config.backoffice_url, config.backoffice_token)
         self._on_window_closed = on_window_closed
         self._idle_seconds = idle_seconds
+        self._max_turns = max_turns
         self.inbox: Inbox | None = None
 
     def get_output_channel(self) -> OutputChannel:
@@ -139,6 +141,7 @@ class WhatsAppInput(InputChannel):
             deliver,
             self._on_window_closed,
             self._idle_seconds,
+            self._max_turns,
         )
 
     async def close(self) -> None:

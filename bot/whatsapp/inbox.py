@@ -52,6 +52,7 @@ class Inbox:
         deliver: Callable[[BotTurn], Awaitable[Any]],
         on_window_closed: WindowClosedHook = send_template_instead,
         idle_seconds: float = 30.0,
+        max_turns: int = 100,
     ) -> None:
         self._config = config
         self._graph = graph
@@ -63,6 +64,8 @@ class Inbox:
         self._on_window_closed = on_window_closed
         self._queues: SenderQueues[InboundMessage] = SenderQueues(self._handle_message, idle_seconds)
         self._background: set[asyncio.Task] = set()
+        # A flood of turns all runnable at once would queue the webhook's own acks behind them.
+        self._turns = asyncio.Semaphore(max_turns)
 
     def accept(self, batch: WebhookBatch) -> int:
         """Queue every message for a known number and schedule the statuses; never waits on I/O."""
@@ -108,6 +111,10 @@ class Inbox:
         task.add_done_callback(self._background.discard)
 
     async def _handle_message(self, message: InboundMessage) -> None:
+        async with self._turns:
+            await self._take_turn(message)
+
+    async def _take_turn(self, message: InboundMessage) -> None:
         if not await self._first_delivery(message.wamid):
             logger.info("duplicate delivery of %s ignored", message.wamid)
             return

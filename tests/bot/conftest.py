@@ -215,8 +215,7 @@ async def make_channel(redis, redis_url, standin_url, document_store):
             "backoffice_url": document_store.url,
             "backoffice_token": doubles.TOKEN,
         } | overrides
-        hook = settings.pop("on_window_closed", None)
-        kwargs = {"on_window_closed": hook} if hook else {}
+        kwargs = {key: settings.pop(key) for key in ("on_window_closed", "max_turns") if key in settings}
         channel = WhatsAppInput(ChannelConfig(**settings), retry=FAST_RETRY, idle_seconds=1.0, **kwargs)
         harness = ChannelHarness(channel, bot)
         await harness.serve(port or free_port())

@@ -132,6 +132,27 @@ async def test_a_batch_of_two_senders_keeps_each_senders_order(make_channel):
     assert finished == ["b1", "b2", "a1", "a2"]
 
 
+async def test_bot_turns_run_concurrently_up_to_a_bound(make_channel):
+    running, peak = 0, 0
+
+    async def slow_bot(message):
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.05)
+        running -= 1
+
+    harness = await make_channel(bot=slow_bot, max_turns=3)
+    payload = meta.inbound(meta.GENERAL, WA, meta.text(WA, "wamid.c0", "0"))
+    for n in range(1, 8):
+        citizen = f"9198000000{n:02d}"
+        payload["entry"].append(
+            meta.inbound(meta.GENERAL, citizen, meta.text(citizen, f"wamid.c{n}", "x"))["entry"][0]
+        )
+    await harness.deliver(payload)
+    assert len(harness.heard) == 8 and peak == 3
+
+
 async def test_a_duplicate_delivery_is_answered_once(make_channel):
     harness = await make_channel()
     payload = meta.inbound(meta.GENERAL, WA, meta.text(WA, "wamid.dup", "hello"))
