@@ -5,7 +5,7 @@ import logging
 from redis.asyncio import Redis
 
 from bot.whatsapp.inbound import StatusUpdate
-from bot.whatsapp.privacy import mask_phone
+from bot.whatsapp.privacy import mask_phone, short_wamid
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class DeliveryLog:
         if first and update.status == "failed":
             logger.warning(
                 "message %s to %s failed with error(s) %s",
-                update.wamid,
+                short_wamid(update.wamid),
                 mask_phone(update.recipient_id or update.recipient_user_id),
                 ",".join(map(str, update.error_codes)) or "unknown",
             )

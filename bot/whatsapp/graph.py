@@ -68,6 +68,8 @@ class GraphClient:
         self._headers = {"Authorization": f"Bearer {access_token}"}
         self._retry = retry or RetryPolicy()
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        # A 100 MB document needs longer than an API call.
+        self._download_timeout = aiohttp.ClientTimeout(total=max(timeout, 120.0))
 
     async def send_message(self, phone_number_id: str, body: dict[str, Any]) -> str:
         """Send one message body from a department number; return Meta's wamid."""
@@ -91,7 +93,7 @@ class GraphClient:
 
         async def attempt() -> bytes:
             session = self._session.get()
-            async with session.get(url, headers=self._headers, timeout=self._timeout) as resp:
+            async with session.get(url, headers=self._headers, timeout=self._download_timeout) as resp:
                 if resp.status != 200:
                     raise await _error_from(resp)
                 if (resp.content_length or 0) > max_bytes:

@@ -19,7 +19,7 @@ from bot.whatsapp.media import take_document
 from bot.whatsapp.ordering import SenderQueues
 from bot.whatsapp.outbound import Recipient
 from bot.whatsapp.pager import is_more_id
-from bot.whatsapp.privacy import sender_id
+from bot.whatsapp.privacy import sender_id, short_wamid
 from bot.whatsapp.recipients import RecipientBook
 from bot.whatsapp.replies import ReplySender
 from bot.whatsapp.templates import ClosedWindow, WindowClosedHook, send_template_instead
@@ -74,7 +74,7 @@ class Inbox:
             if message.phone_number_id not in self._config.numbers:
                 logger.warning(
                     "ignoring message %s for unknown phone_number_id %s",
-                    message.wamid,
+                    short_wamid(message.wamid),
                     message.phone_number_id,
                 )
                 continue
@@ -116,7 +116,7 @@ class Inbox:
 
     async def _take_turn(self, message: InboundMessage) -> None:
         if not await self._first_delivery(message.wamid):
-            logger.info("duplicate delivery of %s ignored", message.wamid)
+            logger.info("duplicate delivery of %s ignored", short_wamid(message.wamid))
             return
         recipient = Recipient(message.phone_number_id, message.wa_id, message.user_id)
         if message.kind == "interactive" and is_more_id(message.said):
@@ -144,14 +144,14 @@ class Inbox:
             return await self._deliveries.first_delivery(wamid)
         except RedisError as exc:
             # Answering a retry twice is better than never answering the citizen.
-            logger.error("dedup unavailable, handling %s anyway: %s", wamid, exc)
+            logger.error("dedup unavailable, handling %s anyway: %s", short_wamid(wamid), exc)
             return True
 
     async def _mark_read(self, message: InboundMessage, typing: bool) -> None:
         try:
             await self._graph.mark_read(message.phone_number_id, message.wamid, typing=typing)
         except GraphError as error:
-            logger.info("could not mark %s read: %s", message.wamid, error)
+            logger.info("could not mark %s read: %s", short_wamid(message.wamid), error)
 
     def _metadata(self, message: InboundMessage) -> dict[str, Any]:
         return {
@@ -171,7 +171,9 @@ class Inbox:
             try:
                 first = await self._deliveries.record_status(update)
             except RedisError as exc:
-                logger.error("could not record status %s of %s: %s", update.status, update.wamid, exc)
+                logger.error(
+                    "could not record status %s of %s: %s", update.status, short_wamid(update.wamid), exc
+                )
                 continue
             if first and update.status == "failed" and WINDOW_CLOSED in update.error_codes:
                 recipient = Recipient(update.phone_number_id, update.recipient_id, update.recipient_user_id)

@@ -17,3 +17,8 @@ def mask_phone(number: str | None) -> str:
     if not number:
         return "…"
     return "…" + str(number)[-4:]
+
+
+def short_wamid(wamid: str | None) -> str:
+    """The tail of a message id for logs: a wamid is base64 that embeds the citizen's phone number."""
+    return "…" + (wamid or "")[-8:]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.whatsapp.outbound import Recipient
-from bot.whatsapp.privacy import mask_phone
+from bot.whatsapp.privacy import mask_phone, short_wamid
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,6 @@ async def send_template_instead(closed: ClosedWindow) -> bool:
         "a template send is needed and is not wired yet",
         who,
         closed.recipient.phone_number_id,
-        f", message {closed.wamid}" if closed.wamid else "",
+        f", message {short_wamid(closed.wamid)}" if closed.wamid else "",
     )
     return False

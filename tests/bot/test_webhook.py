@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 
 from bot.whatsapp.privacy import sender_id
 from tests.bot import meta
@@ -107,6 +108,28 @@ async def test_statuses_are_recorded_once_and_never_answered(make_channel):
     assert harness.heard == []
     recorded = await harness.channel.deliveries.statuses("wamid.out1")
     assert set(recorded) == {"sent", "delivered"}
+
+
+async def test_a_failed_status_for_a_closed_window_goes_to_the_template_hook_once(make_channel, caplog):
+    closed = []
+
+    async def hook(window_closed):
+        closed.append(window_closed)
+        return False
+
+    caplog.set_level(logging.INFO)
+    harness = await make_channel(on_window_closed=hook)
+    wamid = "wamid.HBgMOTE5ODEyMzQ1Njc4FQIAERgSQUJDREVGMDEyMzQ1Njc4OQA="
+    failed = meta.status(wamid, "failed", WA, [{"code": 131047, "title": "Re-engagement message"}])
+    await harness.deliver(meta.statuses(meta.GENERAL, failed))
+    await harness.deliver(meta.statuses(meta.GENERAL, failed))
+    [window] = closed
+    assert (window.recipient.wa_id, window.recipient.phone_number_id, window.wamid) == (
+        WA,
+        meta.GENERAL,
+        wamid,
+    )
+    assert WA not in caplog.text and wamid not in caplog.text
 
 
 async def test_a_batch_of_two_senders_keeps_each_senders_order(make_channel):
