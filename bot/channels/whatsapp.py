@@ -88,6 +88,10 @@ class WhatsAppInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Build the channel from environment variables (credentials.yml holds no secrets)."""
+        if credentials:
+            logger.warning(
+                "credentials.yml settings for the WhatsApp channel are ignored; set WHATSAPP_* instead"
+            )
         try:
             return cls(ChannelConfig.from_env())
         except ConfigError as error:
