@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 from backoffice.ocr import aadhaar, pan, preprocess, quality, verhoeff  # noqa: E402
-from backoffice.ocr.extract import Pass, _vote  # noqa: E402
+from backoffice.ocr.extract import Pass, combine  # noqa: E402
 from backoffice.ocr.tesseract import _lines_from_tsv, read_lines  # noqa: E402
 from tests.ocr import synthetic_cards  # noqa: E402
 
@@ -71,7 +71,7 @@ def measure(args) -> dict[str, dict[str, str]]:
             if p not in cache:
                 cache[p] = read_lines(getattr(prepared, p.source), p.lang, p.psm)
             readings.append(READERS[sample.kind](cache[p]))
-        out[name] = _vote(readings)[0]
+        out[name] = combine(readings)[0]
     return out
 
 

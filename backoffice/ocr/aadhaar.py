@@ -43,17 +43,23 @@ def read(lines: list[Line]) -> Reading:
             out["name"] = (name, above[i].confidence)
             en_index = i
             break
-    hindi_lines = above[:en_index] if en_index is not None else above
-    for line in reversed(hindi_lines):
-        name = _hindi_name(line, out.get("name", ("", 0))[0])
-        if name:
-            out["name_hi"] = (name, line.confidence)
-            break
+    # The Hindi name is usually the line above the English one, but line order is not trusted:
+    # any Devanagari line above the date of birth competes on how well it matches the English name.
+    english = out.get("name", ("", 0.0))[0]
+    candidates = [(line, _hindi_name(line, english)) for i, line in enumerate(above) if i != en_index]
+    candidates = [(line, name) for line, name in candidates if name]
+    if candidates:
+        if english:
+            target = fold_name(english)
+            line, name = max(candidates, key=lambda c: fuzz.ratio(fold_name(c[1]), target))
+        else:
+            line, name = candidates[-1]
+        out["name_hi"] = (name, line.confidence)
     return out
 
 
 def _english_name(line: Line) -> str | None:
-    words = [w.text.strip("|:;\"'()[]{}“”‘’") for w in line.words]
+    words = [fields.repair_name_word(w.text.strip("|:;\"'()[{“”‘’")) for w in line.words]
     words = [w for w in words if w]
     if any(_NOT_NAME_WORDS.fullmatch(w.strip(".,")) for w in words):
         return None
@@ -61,7 +67,8 @@ def _english_name(line: Line) -> str | None:
         words.pop()
     # The photo's edge reads as debris in front of the name: take the longest clean run at the end.
     for start in range(len(words)):
-        if len(words[start]) == 1:  # a stray letter; real initials carry a dot
+        # A stray letter (real initials carry a dot) or a lowercase word (cards print names capitalised).
+        if len(words[start]) == 1 or words[start][0].islower():
             continue
         name = fields.latin_name(" ".join(words[start:]))
         if name:
@@ -75,8 +82,9 @@ def _hindi_name(line: Line, english: str) -> str | None:
         return None
     if not english:
         return " ".join(words)
-    # Debris from the photo often reads as short Devanagari words in front of the name: keep the
-    # run of trailing words whose transliteration best matches the English name.
+    # Debris from the photo or the card's edge reads as short Devanagari words around the name: keep
+    # the run of words whose transliteration best matches the English name, the longest on a tie.
     target = fold_name(english)
-    best = max(range(len(words)), key=lambda s: (fuzz.ratio(fold_name(" ".join(words[s:])), target), -s))
-    return " ".join(words[best:])
+    runs = [(a, b) for a in range(len(words)) for b in range(a + 1, len(words) + 1)]
+    a, b = max(runs, key=lambda r: (fuzz.ratio(fold_name(" ".join(words[r[0] : r[1]])), target), r[1] - r[0]))
+    return " ".join(words[a:b])

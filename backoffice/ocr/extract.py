@@ -4,9 +4,12 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from backoffice.ocr import aadhaar, generic, pan, preprocess, quality
 from backoffice.ocr.normalise import normalise_text
 from backoffice.ocr.tesseract import Line, read_lines
+from backoffice.ocr.transliterate import fold_name
 
 KINDS = ("aadhaar", "pan", "generic")
 REQUIRED = {
@@ -63,17 +66,35 @@ class Extraction:
         }
 
 
-def _vote(readings: list[dict[str, tuple[str, float]]]) -> tuple[dict[str, str], dict[str, float]]:
-    """Per field, the value most passes agree on (ties to the surer pass); confidence scaled by agreement."""
+def _vote(
+    readings: list[dict[str, tuple[str, float]]], english_name: str | None = None
+) -> tuple[dict[str, str], dict[str, float]]:
+    """Per field, the value most passes agree on; confidence scaled by agreement.
+
+    Ties go to the Hindi name that best transliterates to `english_name`, then to the surer pass.
+    """
+    target = fold_name(english_name) if english_name else ""
+
+    def agreement(name: str, value: str) -> float:
+        return fuzz.ratio(fold_name(value), target) if name == "name_hi" and target else 0.0
+
     votes: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for reading in readings:
         for name, (value, conf) in reading.items():
             votes[name][value].append(conf)
     fields, confidences = {}, {}
     for name, by_value in votes.items():
-        value, confs = max(by_value.items(), key=lambda kv: (len(kv[1]), sum(kv[1])))
+        value, confs = max(by_value.items(), key=lambda kv: (len(kv[1]), agreement(name, kv[0]), sum(kv[1])))
         fields[name] = value
         confidences[name] = (sum(confs) / len(confs) / 100.0) * (len(confs) / len(readings))
+    return fields, confidences
+
+
+def combine(readings: list[dict[str, tuple[str, float]]]) -> tuple[dict[str, str], dict[str, float]]:
+    """Merge the readings of several passes into one value and one confidence (0-1) per field."""
+    fields, confidences = _vote(readings)
+    if "name_hi" in fields and "name" in fields:
+        fields, confidences = _vote(readings, fields["name"])
     return fields, confidences
 
 
@@ -87,7 +108,7 @@ def read_document(data: bytes, kind: str, passes: tuple[Pass, ...] = DEFAULT_PAS
         return Extraction(kind, {}, {}, verdict.as_dict(), missing=list(REQUIRED[kind]))
     prepared = preprocess.prepare(image)
     runs: list[list[Line]] = [read_lines(getattr(prepared, p.source), p.lang, p.psm) for p in passes]
-    fields, confidences = _vote([_READERS[kind](lines) for lines in runs])
+    fields, confidences = combine([_READERS[kind](lines) for lines in runs])
     text = normalise_text("\n".join(line.text for line in runs[0]))
     missing = [f for f in REQUIRED[kind] if f not in fields]
     return Extraction(kind, fields, confidences, verdict.as_dict(), text, missing)

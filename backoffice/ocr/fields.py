@@ -12,12 +12,17 @@ _GENDER_HI = {"महिला": "FEMALE", "पुरुष": "MALE", "ट्र
 # Letters Tesseract confuses with digits, and the reverse, used where the position fixes the class.
 _AS_DIGIT = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "i": "1",
                            "Z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "T": "7"})  # fmt: skip
-_AS_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A"})
+_AS_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A",
+                            "]": "J", "}": "J", ")": "J"})  # fmt: skip
+# Inside a word of a Latin name, these are misread letters, not punctuation.
+_NAME_REPAIRS = str.maketrans({"}": "J", "]": "J", "0": "O", "1": "I", "5": "S", "8": "B", "|": "I"})
 _DIGITISH = r"[0-9OoDQIl|iZSsBGbT]"
 _AADHAAR = re.compile(
     rf"(?<![0-9A-Za-z])({_DIGITISH}{{4}})\s?({_DIGITISH}{{4}})\s?({_DIGITISH}{{4}})(?![0-9A-Za-z])"
 )
-_PAN_CHUNK = re.compile(r"(?<![A-Z0-9])[A-Z0-9]{10}(?![A-Z0-9])")
+_PAN_CHUNK = re.compile(r"(?<![A-Z0-9])[A-Z0-9]{9}[A-Z0-9\]})](?![A-Z0-9])")
+_SPLIT_DIGITS = re.compile(r"(?<=\d) (?=\d)")
+_TWELVE = re.compile(r"(?<!\d)\d{12}(?!\d)")
 _PAN = re.compile(r"^[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]$")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 
@@ -56,6 +61,11 @@ def aadhaar_candidates(text: str) -> list[str]:
         number = "".join(groups).translate(_AS_DIGIT)
         if verhoeff.is_valid_aadhaar(number):
             found.append(number)
+    if not found:
+        # Tesseract sometimes splits a group ("6838 9614 61 77"): join digits split by single spaces.
+        for number in _TWELVE.findall(_SPLIT_DIGITS.sub("", text)):
+            if verhoeff.is_valid_aadhaar(number):
+                found.append(number)
     return found
 
 
@@ -76,6 +86,12 @@ def has_devanagari(text: str) -> bool:
     return bool(_DEVANAGARI.search(text))
 
 
+def repair_name_word(word: str) -> str:
+    """Undo digit and bracket misreadings inside a word of letters ("MANO}" is "MANOJ")."""
+    letters = sum(ch.isalpha() for ch in word)
+    return word.translate(_NAME_REPAIRS) if letters >= 2 and word[0].isalpha() else word
+
+
 def latin_name(text: str) -> str | None:
     """`text` as a name if it is 1-5 Latin words of letters only (dots allowed), else None."""
     words = [w.strip(".,") for w in text.split()]
@@ -91,7 +107,7 @@ def devanagari_words(text: str) -> list[str]:
     """The words of `text` written wholly in Devanagari, dropping OCR debris around them."""
     words = []
     for raw in text.split():
-        word = raw.strip(".,|:;\"'“”‘’()[]{}-_")
+        word = raw.strip(".,|:;\"'“”‘’()[]{}-_।॥")
         if word and all("\u0900" <= ch <= "\u097f" for ch in word):
             words.append(word)
     return words

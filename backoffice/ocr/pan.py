@@ -42,7 +42,7 @@ def read(lines: list[Line]) -> Reading:
 
 def _name_after(lines: list[Line], texts: list[str], label: int) -> tuple[str, float] | None:
     for j in range(label + 1, min(label + 3, len(lines))):
-        words = [w.strip(".,|:;'\"") for w in texts[j].split()]
+        words = [fields.repair_name_word(w.strip(".,|:;'\"")) for w in texts[j].split()]
         candidate = fields.latin_name(" ".join(w for w in words if w and w.isalpha() and len(w) > 1))
         if candidate and not _HEADER.search(candidate):
             return candidate.upper(), lines[j].confidence

@@ -47,31 +47,36 @@ def find_document(image: np.ndarray) -> np.ndarray | None:
     h, w = image.shape[:2]
     scale = 800.0 / max(h, w)
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
-    # Two cues: edges, and a brightness split (documents are usually paler than the table).
-    edges = cv2.dilate(cv2.Canny(grey, 30, 90), np.ones((5, 5), np.uint8))
+    blurred = cv2.GaussianBlur(small, (5, 5), 0)
+    grey = cv2.cvtColor(blurred, cv2.COLOR_BGR2GRAY)
+    # First cue: edges in any colour channel (an orange band on a grey table has no edge in grey).
+    edges = np.zeros(grey.shape, np.uint8)
+    for channel in cv2.split(blurred):
+        edges |= cv2.Canny(channel, 50, 150)
+    edges = cv2.dilate(edges, np.ones((5, 5), np.uint8))
+    # Fallback cue: a brightness split, as documents are usually paler than the table. It can merge the
+    # card with a light patch of table, so it is only used when the edges show no document.
     _, bright = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    area_min = 0.15 * small.shape[0] * small.shape[1]
-    best, best_area = None, 0.0
+    frame = small.shape[0] * small.shape[1]
     for mask in (edges, bright):
+        best, best_area = None, 0.15 * frame
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in contours:
             area = cv2.contourArea(contour)
-            if area < area_min or area <= best_area:
+            if area <= best_area:
                 continue
             hull = cv2.convexHull(contour)
             quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
             if len(quad) != 4:
                 quad = cv2.boxPoints(cv2.minAreaRect(hull))
             # Reject shapes that fill the whole frame: that is the table, not the card.
-            if (
-                cv2.contourArea(quad.reshape(-1, 1, 2).astype(np.float32))
-                > 0.97 * small.shape[0] * small.shape[1]
-            ):
+            if cv2.contourArea(quad.reshape(-1, 1, 2).astype(np.float32)) > 0.97 * frame:
                 continue
             best, best_area = quad, area
-    return None if best is None else _order_corners(best) / scale
+        if best is not None:
+            return _order_corners(best) / scale
+    return None
 
 
 def flatten(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
