@@ -113,6 +113,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args(argv)
 
+    if args.model and not args.model.is_file():
+        parser.error(f"no model at {args.model}")
     messages = yaml.safe_load(args.heldout.read_text(encoding="utf-8"))["messages"]
     with tempfile.TemporaryDirectory() as tmp:
         model = train(Path(tmp)) if args.train else args.model
