@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.whatsapp.privacy import sender_id
 from tests.servers import ROOT, free_port, wait_for_port
 
 MODEL = ROOT / "models" / "seva.tar.gz"
@@ -65,6 +66,17 @@ class Stack:
                     found.append(message)
         assert len(found) >= expect, f"expected {expect} replies, got {found}"
         return found
+
+    def new_session(self, citizen: str, number: str = GENERAL_NUMBER) -> None:
+        """Start a new Rasa session for `citizen`, as an hour of silence would."""
+        conversation = sender_id(self.env["SEVA_ID_SALT"], number, citizen)
+        request = urllib.request.Request(
+            f"{self.rasa_url}/conversations/{conversation}/execute?token={self.env['RASA_TOKEN']}",
+            data=json.dumps({"name": "action_session_start"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
 
     def last_seq(self, citizen: str) -> int:
         """The newest sequence number in the citizen's conversation (0 when empty)."""

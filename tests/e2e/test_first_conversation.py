@@ -72,7 +72,7 @@ def test_choosing_hindi_gives_hindi_menu_and_is_remembered_next_session(stack, c
     ]
 
     # A new session (as after an hour's silence) keeps the choice.
-    stack.say(citizen, "/session_start")
+    stack.new_session(citizen)
     seq = stack.last_seq(citizen)
     stack.say(citizen, "namaste")
     welcome_back, menu_again = stack.replies(citizen, seq, expect=2)
