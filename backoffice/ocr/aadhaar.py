@@ -14,6 +14,11 @@ _NOT_NAME_WORDS = re.compile(r"government|govt|india|male|female|dob|aadhaar|uni
                              re.IGNORECASE)  # fmt: skip
 _NOT_HINDI_NAMES = ("भारत", "सरकार", "जन्म", "तिथि", "आधार", "पहचान", "पुरुष", "महिला", "विशिष्ट")
 
+# Words that start the date-of-birth and gender lines; the names are printed in the same column.
+_COLUMN_LABELS = re.compile(r"जन्म|DOB|Year|पुरुष|महिला|MALE|FEMALE", re.IGNORECASE)
+# How far (px, on the flattened document) a name word may start left of that column.
+_COLUMN_SLACK = 30
+
 Reading = dict[str, tuple[str, float]]
 
 
@@ -34,8 +39,11 @@ def read(lines: list[Line]) -> Reading:
             dob_index = i
         if "gender" not in out and (gender := fields.parse_gender(text)):
             out["gender"] = (gender, line.confidence)
-    # The names sit just above the date of birth: English nearest, Hindi above it.
-    above = lines[:dob_index] if dob_index is not None else lines
+    # The names sit just above the date of birth: English nearest, Hindi above it. Words left of the
+    # labels' column are the photo's debris.
+    column = min((w.left for ln in lines for w in ln.words if _COLUMN_LABELS.match(w.text)), default=0)
+    above = [_in_column(ln, column) for ln in (lines[:dob_index] if dob_index is not None else lines)]
+    above = [ln for ln in above if ln.words]
     en_index = None
     for i in range(len(above) - 1, -1, -1):
         name = _english_name(above[i])
@@ -56,6 +64,10 @@ def read(lines: list[Line]) -> Reading:
             line, name = candidates[-1]
         out["name_hi"] = (name, line.confidence)
     return out
+
+
+def _in_column(line: Line, column: int) -> Line:
+    return Line(tuple(w for w in line.words if w.left >= column - _COLUMN_SLACK), line.top)
 
 
 def _english_name(line: Line) -> str | None:

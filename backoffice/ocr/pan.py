@@ -41,8 +41,16 @@ def read(lines: list[Line]) -> Reading:
 
 
 def _name_after(lines: list[Line], texts: list[str], label: int) -> tuple[str, float] | None:
-    for j in range(label + 1, min(label + 3, len(lines))):
-        words = [fields.repair_name_word(w.strip(".,|:;'\"")) for w in texts[j].split()]
+    # Below the label, up to the father's-name label; then the line just above, because Tesseract
+    # sometimes orders a line with debris in front of it before the label it sits under.
+    below = []
+    for j in range(label + 1, min(label + 4, len(lines))):
+        if _FATHER_LABEL.search(texts[j]):
+            break
+        if not _NAME_LABEL.search(texts[j]):  # else: the label's English half, read as its own line
+            below.append(j)
+    for j in [*below, label - 1]:
+        words = [fields.repair_name_word(w.strip(".,|:;'\"")) for w in texts[j].split()] if j >= 0 else []
         candidate = fields.latin_name(" ".join(w for w in words if w and w.isalpha() and len(w) > 1))
         if candidate and not _HEADER.search(candidate):
             return candidate.upper(), lines[j].confidence

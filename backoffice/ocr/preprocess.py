@@ -42,8 +42,8 @@ def _order_corners(pts: np.ndarray) -> np.ndarray:
     return np.float32([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]])
 
 
-def find_document(image: np.ndarray) -> np.ndarray | None:
-    """Return the four corners of the largest card- or page-like quadrilateral, or None."""
+def find_document(image: np.ndarray, min_fraction: float = 0.15) -> np.ndarray | None:
+    """Return the corners of the largest quadrilateral covering at least `min_fraction` of the photo, or None."""
     h, w = image.shape[:2]
     scale = 800.0 / max(h, w)
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -60,7 +60,7 @@ def find_document(image: np.ndarray) -> np.ndarray | None:
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
     frame = small.shape[0] * small.shape[1]
     for mask in (edges, bright):
-        best, best_area = None, 0.15 * frame
+        best, best_area = None, min_fraction * frame
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in contours:
             area = cv2.contourArea(contour)

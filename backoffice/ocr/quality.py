@@ -12,7 +12,7 @@ from backoffice.ocr.preprocess import find_document
 MIN_SIDE_PX = int(os.environ.get("SEVA_OCR_MIN_SIDE_PX", "400"))
 MIN_DOCUMENT_WIDTH_PX = int(os.environ.get("SEVA_OCR_MIN_DOCUMENT_WIDTH_PX", "450"))
 MIN_BRIGHTNESS = float(os.environ.get("SEVA_OCR_MIN_BRIGHTNESS", "45"))
-MIN_SHARPNESS = float(os.environ.get("SEVA_OCR_MIN_SHARPNESS", "20"))
+MIN_SHARPNESS = float(os.environ.get("SEVA_OCR_MIN_SHARPNESS", "0.35"))
 
 
 @dataclass
@@ -33,14 +33,33 @@ class Quality:
 
 
 def sharpness(grey: np.ndarray) -> float:
-    """Variance of the Laplacian on a fixed scale after stretching contrast (so dim is not blurred) and a light
-    smoothing (so sensor noise does not pass for sharp edges)."""
+    """0-1: how much of its steepest edges a photo loses when blurred once more (sharp ones lose much).
+
+    A ratio, so it does not depend on brightness, contrast or how much text there is; measured after
+    a light smoothing so that sensor noise does not pass for sharp edges.
+    """
     scaled = cv2.resize(grey, (1000, int(1000 * grey.shape[0] / grey.shape[1])), interpolation=cv2.INTER_AREA)
-    lo, hi = np.percentile(scaled, (1, 99))
-    stretched = np.clip((scaled.astype(np.float32) - lo) * 255.0 / max(hi - lo, 1.0), 0, 255).astype(
-        np.float32
+    scaled = scaled.astype(np.float32)
+
+    def steepest(sigma: float) -> float:
+        smooth = cv2.GaussianBlur(scaled, (0, 0), sigma)
+        magnitude = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1))
+        return float(np.percentile(magnitude, 99.5))
+
+    return 1.0 - steepest(2.5) / max(steepest(1.0), 1e-6)
+
+
+def _distant_card(image: np.ndarray) -> bool:
+    """True when the only document-like shape is a small card-shaped one: the citizen stood too far."""
+    corners = find_document(image, min_fraction=0.02)
+    if corners is None:
+        return False
+    tl, tr, br, bl = corners
+    sides = sorted(
+        [np.linalg.norm(tr - tl) + np.linalg.norm(br - bl), np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)]
     )
-    return float(cv2.Laplacian(cv2.GaussianBlur(stretched, (0, 0), 1.0), cv2.CV_32F).var())
+    # ID-1 cards are 0.63 as high as wide; a photo box or a logo on a full-frame page is not.
+    return 0.5 <= sides[0] / sides[1] <= 0.75
 
 
 def assess(image: np.ndarray) -> Quality:
@@ -50,6 +69,8 @@ def assess(image: np.ndarray) -> Quality:
     if min(h, w) < MIN_SIDE_PX:
         return Quality("too_small", metrics)
     corners = find_document(image)
+    if corners is None and _distant_card(image):
+        return Quality("too_small", metrics)
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     if corners is not None:
         x, y, cw, ch = cv2.boundingRect(corners.astype(np.int32))
@@ -61,7 +82,7 @@ def assess(image: np.ndarray) -> Quality:
     metrics["brightness"] = round(float(np.percentile(grey, 90)), 1)
     if metrics["brightness"] < MIN_BRIGHTNESS:
         return Quality("too_dark", metrics)
-    metrics["sharpness"] = round(sharpness(grey), 1)
+    metrics["sharpness"] = round(sharpness(grey), 3)
     if metrics["sharpness"] < MIN_SHARPNESS:
         return Quality("blurred", metrics)
     return Quality(None, metrics)
