@@ -223,3 +223,14 @@ def _build(data: dict[str, Any], file: Path) -> Service:
         uncertain=tuple(Uncertain(u["fact"], u["note"]) for u in data["uncertain"]),
         source=str(file),
     )
+
+
+def service_from_data(data: dict[str, Any], source: str = "") -> Service:
+    """Check and build one service from its data as the back-office API serves it (JSON of its YAML file)."""
+    file = Path(source or f"{data.get('id', 'service')}.yml")
+    errors = sorted(_schema_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors)
+        raise CatalogError(file, _dotted(list(error.absolute_path)), error.message)
+    _check_consistency(file, data)
+    return _build(data, file)
