@@ -1,0 +1,1 @@
+"""Administration: creating, deactivating and reactivating back-office users."""

@@ -1,0 +1,86 @@
+"""The administrator's users page: list, create (with a first password shown once), deactivate, reactivate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from backoffice import people
+from backoffice.extensions import db
+from backoffice.models import ROLES, Department, User
+from backoffice.officers.access import admin_required
+
+blueprint = Blueprint("admin", __name__)
+
+
+class UserForm(FlaskForm):
+    """A new user."""
+
+    username = StringField("Username", validators=[DataRequired(), Length(max=60)])
+    full_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    role = SelectField("Role", choices=[(r, r.replace("_", " ")) for r in ROLES])
+    department = SelectField("Department", choices=[])
+
+
+class ToggleForm(FlaskForm):
+    """Deactivate or reactivate (the CSRF token is the whole form)."""
+
+
+def _form() -> UserForm:
+    form = UserForm()
+    departments = db.session.scalars(select(Department).order_by(Department.name_en))
+    form.department.choices = [("", "—")] + [(d.code, f"{d.name_en} / {d.name_hi}") for d in departments]
+    return form
+
+
+@blueprint.get("/users")
+@admin_required
+def users():
+    """Every user with role, department and state."""
+    rows = db.session.scalars(select(User).order_by(User.role, User.username))
+    return render_template("users.html", users=rows, form=_form(), toggle=ToggleForm())
+
+
+@blueprint.post("/users")
+@admin_required
+def create():
+    """Create a user; the first password is shown once and must be changed at first sign-in."""
+    form = _form()
+    if not form.validate_on_submit():
+        flash("Fill in username, full name and role.")
+        return redirect(url_for("admin.users"))
+    password = people.generate_password()
+    try:
+        user = people.create_user(
+            form.username.data, form.full_name.data, form.role.data, form.department.data or None, password,
+            people.actor_for(current_user),
+        )  # fmt: skip
+    except people.UserRefused as refused:
+        db.session.rollback()
+        flash(str(refused))
+        return redirect(url_for("admin.users"))
+    db.session.commit()
+    flash(f"Created {user.username}. First password (shown once): {password}")
+    return redirect(url_for("admin.users"))
+
+
+@blueprint.post("/users/<int:user_id>/<any(deactivate, activate):action>")
+@admin_required
+def toggle(user_id: int, action: str):
+    """Deactivate or reactivate a user."""
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        people.set_active(user, action == "activate", people.actor_for(current_user))
+    except people.UserRefused as refused:
+        db.session.rollback()
+        flash(str(refused))
+        return redirect(url_for("admin.users"))
+    db.session.commit()
+    flash(f"{user.username} {'reactivated' if user.active else 'deactivated'}.")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,293 @@
+"""The OpenAPI 3.1 description of the bot's API, served at `/api/v1/openapi.json`."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from backoffice.workflow import STATUSES
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    return {"description": description or "OK", "content": {"application/json": {"schema": schema}}}
+
+
+PROBLEM = {"description": "Problem", "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+CITIZEN_PARAM = {
+    "name": "citizen",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "maxLength": 64},
+}
+CITIZEN_QUERY = {"name": "citizen", "in": "query", "required": True, "schema": {"type": "string"}}
+DRAFT_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _op(summary: str, responses: dict[str, Any], params=None, body=None) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {**responses, "default": PROBLEM}}
+    if params:
+        op["parameters"] = params
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return op
+
+
+CITIZEN_BODY = {"type": "object", "required": ["citizen"], "properties": {"citizen": {"type": "string"}}}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The whole document (built once)."""
+    label = {"type": "object", "properties": {"en": {"type": "string"}, "hi": {"type": "string"}}}
+    schemas = {
+        "Problem": {
+            "type": "object",
+            "required": ["type", "title", "status", "detail", "code"],
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "code": {"type": "string"},
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"field": {"type": "string"}, "code": {"type": "string"}},
+                    },
+                },
+            },
+        },
+        "Citizen": {
+            "type": "object",
+            "properties": {
+                "citizen": {"type": "string"},
+                "language": {"enum": ["en", "hi"]},
+                "opted_in": {"type": "boolean"},
+                "mobile_masked": {"type": ["string", "null"]},
+            },
+        },
+        "Draft": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "citizen": {"type": "string"},
+                "service": {"type": "string"},
+                "channel": {"enum": ["whatsapp", "csc"]},
+                "answers": {"type": "object"},
+                "documents": {"type": "array", "items": {"type": "object"}},
+                "updated_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "Submission": {
+            "type": "object",
+            "properties": {
+                "number": {"type": "string", "example": "DL-REV-2026-000123"},
+                "status": {"enum": list(STATUSES)},
+                "status_label": label,
+                "decision_by": {"type": ["string", "null"], "format": "date"},
+                "fee": {
+                    "type": ["object", "null"],
+                    "properties": {"amount_paise": {"type": "integer"}, "label": label},
+                },
+            },
+        },
+        "ApplicationSummary": {
+            "type": "object",
+            "properties": {
+                "number": {"type": "string"},
+                "service": {"type": "string"},
+                "status": {"enum": list(STATUSES)},
+                "status_label": label,
+                "submitted_at": {"type": "string", "format": "date-time"},
+                "decision_by": {"type": ["string", "null"], "format": "date"},
+                "query": {"type": "string"},
+            },
+        },
+        "ApplicationDetail": {
+            "allOf": [_ref("ApplicationSummary")],
+            "properties": {"history": {"type": "array", "items": {"type": "object"}}},
+        },
+        "Document": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "mime_type": {"type": "string"},
+                "size": {"type": "integer"},
+                "sha256": {"type": "string"},
+            },
+        },
+    }
+    paths = {
+        "/catalog": {
+            "get": _op(
+                "Every service of the catalog (ETag)",
+                {"200": _json({"type": "object"}), "304": {"description": "Not modified"}},
+            )
+        },
+        "/catalog/{service}": {
+            "get": _op(
+                "One service",
+                {"200": _json({"type": "object"})},
+                [{"name": "service", "in": "path", "required": True, "schema": {"type": "string"}}],
+            )
+        },
+        "/citizens/{citizen}": {
+            "get": _op("A citizen's profile", {"200": _json(_ref("Citizen"))}, [CITIZEN_PARAM]),
+            "put": _op(
+                "Create or update a citizen",
+                {"200": _json(_ref("Citizen"))},
+                [CITIZEN_PARAM],
+                {
+                    "type": "object",
+                    "properties": {
+                        "language": {"enum": ["en", "hi"]},
+                        "opted_in": {"type": "boolean"},
+                        "opt_in_source": {
+                            "enum": ["whatsapp", "qr", "link", "missed_call", "sms", "email", "csc"]
+                        },
+                        "mobile": {"type": "string"},
+                        "wa_id": {"type": "string"},
+                        "phone_number_id": {"type": "string"},
+                    },
+                },
+            ),
+        },
+        "/citizens/{citizen}/draft": {
+            "get": _op("The newest open draft", {"200": _json(_ref("Draft"))}, [CITIZEN_PARAM])
+        },
+        "/drafts": {
+            "post": _op(
+                "Start a draft (or get the open one of that service)",
+                {"201": _json(_ref("Draft"), "Created"), "200": _json(_ref("Draft"), "Existing draft")},
+                body={
+                    "type": "object",
+                    "required": ["citizen", "service"],
+                    "properties": {
+                        "citizen": {"type": "string"},
+                        "service": {"type": "string"},
+                        "answers": {"type": "object"},
+                        "channel": {"enum": ["whatsapp", "csc"]},
+                        "csc_operator": {"type": "string"},
+                    },
+                },
+            )
+        },
+        "/drafts/{id}": {
+            "patch": _op(
+                "Merge answers (null removes one)",
+                {"200": _json(_ref("Draft"))},
+                [DRAFT_ID],
+                {
+                    "type": "object",
+                    "required": ["citizen", "answers"],
+                    "properties": {"citizen": {"type": "string"}, "answers": {"type": "object"}},
+                },
+            ),
+            "delete": _op("Cancel a draft", {"204": {"description": "Deleted"}}, [DRAFT_ID, CITIZEN_QUERY]),
+        },
+        "/drafts/{id}/documents": {
+            "post": _op(
+                "Attach a stored document",
+                {"200": _json(_ref("Draft"))},
+                [DRAFT_ID],
+                {
+                    "type": "object",
+                    "required": ["citizen", "document_id", "requirement"],
+                    "properties": {
+                        "citizen": {"type": "string"},
+                        "document_id": {"type": "string"},
+                        "requirement": {"type": "string"},
+                    },
+                },
+            )
+        },
+        "/drafts/{id}/submit": {
+            "post": _op(
+                "Submit a draft", {"201": _json(_ref("Submission"), "Submitted")}, [DRAFT_ID], CITIZEN_BODY
+            )
+        },
+        "/citizens/{citizen}/applications": {
+            "get": _op(
+                "A citizen's applications, newest first",
+                {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "applications": {"type": "array", "items": _ref("ApplicationSummary")}
+                            },
+                        }
+                    )
+                },
+                [CITIZEN_PARAM],
+            )
+        },
+        "/applications/{number}": {
+            "get": _op(
+                "One application with history",
+                {"200": _json(_ref("ApplicationDetail"))},
+                [NUMBER, CITIZEN_QUERY],
+            )
+        },
+        "/applications/{number}/query-answer": {
+            "post": _op(
+                "Answer an officer's query",
+                {"200": _json(_ref("ApplicationDetail"))},
+                [NUMBER],
+                {
+                    "type": "object",
+                    "required": ["citizen"],
+                    "properties": {
+                        "citizen": {"type": "string"},
+                        "text": {"type": "string"},
+                        "document_ids": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            )
+        },
+        "/applications/{number}/withdraw": {
+            "post": _op(
+                "Withdraw an application", {"200": _json(_ref("ApplicationDetail"))}, [NUMBER], CITIZEN_BODY
+            )
+        },
+        "/documents": {
+            "post": {
+                "summary": "Check and store an upload",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file", "citizen"],
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "citizen": {"type": "string"},
+                                    "sha256": {"type": "string"},
+                                    "source": {"enum": ["whatsapp", "csc", "backoffice"]},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"201": _json(_ref("Document"), "Stored"), "422": PROBLEM, "default": PROBLEM},
+            }
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Seva back-office API for the bot", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"serviceToken": []}],
+        "components": {
+            "securitySchemes": {"serviceToken": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas,
+        },
+        "paths": paths,
+    }

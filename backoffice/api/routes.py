@@ -1,0 +1,174 @@
+"""The bot's API routes: thin views over `applications`, `citizens` and `documents` (contract: docs/architecture.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+
+from backoffice import applications, catalog_json, citizens, documents
+from backoffice.api import blueprint
+from backoffice.api.openapi import openapi_document
+from backoffice.extensions import db
+from backoffice.problems import Problem, not_found
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Problem(400, "bad_json", "the body must be a JSON object")
+    return body
+
+
+def _created(payload: dict[str, Any], status: int = 201):
+    response = jsonify(payload)
+    response.status_code = status
+    return response
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of this API (public: it holds no data)."""
+    return jsonify(openapi_document())
+
+
+@blueprint.get("/catalog")
+def catalog():
+    """Every service as the catalog defines it, with an ETag."""
+    services, etag = catalog_json.catalog_services()
+    if request.if_none_match.contains(etag.strip('"')):
+        return "", 304, {"ETag": etag}
+    response = jsonify({"services": services})
+    response.headers["ETag"] = etag
+    return response
+
+
+@blueprint.get("/catalog/<service_id>")
+def catalog_service(service_id: str):
+    """One service, or 404."""
+    data = catalog_json.service_data(service_id)
+    if data is None:
+        raise not_found("service")
+    return jsonify(data)
+
+
+@blueprint.get("/citizens/<citizen_id>")
+def citizen_profile(citizen_id: str):
+    """A citizen's language, consent and masked mobile; 404 if never seen."""
+    citizen = citizens.find(citizen_id)
+    if citizen is None:
+        raise not_found("citizen")
+    return jsonify(citizens.profile(citizen))
+
+
+@blueprint.put("/citizens/<citizen_id>")
+def put_citizen(citizen_id: str):
+    """Create or update a citizen."""
+    if len(citizen_id) > 64:
+        raise not_found("citizen")
+    citizen = citizens.update(citizen_id, _json_body())
+    db.session.commit()
+    return jsonify(citizens.profile(citizen))
+
+
+@blueprint.get("/citizens/<citizen_id>/draft")
+def citizen_draft(citizen_id: str):
+    """The citizen's newest open draft, or 404."""
+    draft = applications.open_draft(citizen_id)
+    if draft is None:
+        raise not_found("draft")
+    return jsonify(applications.draft_json(draft))
+
+
+@blueprint.post("/drafts")
+def create_draft():
+    """Start a draft (201), or return the citizen's open draft of that service (200)."""
+    draft, created = applications.create_draft(_json_body())
+    db.session.commit()
+    return _created(applications.draft_json(draft), 201 if created else 200)
+
+
+@blueprint.patch("/drafts/<int:draft_id>")
+def patch_draft(draft_id: int):
+    """Merge checked answers into a draft."""
+    draft = applications.update_draft(draft_id, _json_body())
+    db.session.commit()
+    return jsonify(applications.draft_json(draft))
+
+
+@blueprint.delete("/drafts/<int:draft_id>")
+def delete_draft(draft_id: int):
+    """The citizen cancels a draft."""
+    applications.delete_draft(draft_id, request.args.get("citizen", ""))
+    db.session.commit()
+    return "", 204
+
+
+@blueprint.post("/drafts/<int:draft_id>/documents")
+def attach_document(draft_id: int):
+    """Attach a stored document to a draft as one catalog requirement."""
+    draft = applications.attach_document(draft_id, _json_body())
+    db.session.commit()
+    return jsonify(applications.draft_json(draft))
+
+
+@blueprint.post("/drafts/<int:draft_id>/submit")
+def submit_draft(draft_id: int):
+    """Submit a complete draft: its number, status, decision date and fee."""
+    application = applications.submit(draft_id, _json_body())
+    db.session.commit()
+    return _created(applications.submission_json(application))
+
+
+@blueprint.get("/citizens/<citizen_id>/applications")
+def citizen_applications(citizen_id: str):
+    """The citizen's applications, newest first."""
+    rows = applications.citizen_applications(citizen_id)
+    return jsonify({"applications": [applications.summary_json(a) for a in rows]})
+
+
+@blueprint.get("/applications/<number>")
+def application_detail(number: str):
+    """One of the citizen's applications with its history."""
+    application = applications.citizen_application(number, request.args.get("citizen"))
+    return jsonify(applications.detail_json(application))
+
+
+@blueprint.post("/applications/<number>/query-answer")
+def query_answer(number: str):
+    """The citizen answers an officer's query."""
+    application = applications.answer_query(number, _json_body())
+    db.session.commit()
+    return jsonify(applications.detail_json(application))
+
+
+@blueprint.post("/applications/<number>/withdraw")
+def withdraw(number: str):
+    """The citizen withdraws an application."""
+    application = applications.withdraw(number, _json_body())
+    db.session.commit()
+    return jsonify(applications.detail_json(application))
+
+
+@blueprint.post("/documents")
+def upload_document():
+    """Check and store an upload (multipart `file`, `citizen`, `sha256`?, `source`)."""
+    upload = request.files.get("file")
+    citizen_id = request.form.get("citizen", "")
+    errors = []
+    if upload is None:
+        errors.append({"field": "file", "code": "required"})
+    if not 0 < len(citizen_id) <= 64:
+        errors.append({"field": "citizen", "code": "required"})
+    if errors:
+        raise Problem(422, "invalid", "file and citizen are required", errors)
+    document = documents.store(
+        upload.read(),
+        citizen_id,
+        request.form.get("source", "whatsapp"),
+        filename=upload.filename,
+        declared_mime=upload.mimetype if upload.mimetype != "application/octet-stream" else None,
+        sha256=request.form.get("sha256") or None,
+    )
+    db.session.commit()
+    return _created(documents.as_json(document))

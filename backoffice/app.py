@@ -1,0 +1,70 @@
+"""The back-office app factory: `flask --app backoffice.app run`, or `create_app(TestConfig())` in tests."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+from backoffice.config import Config
+from backoffice.extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build a configured app; `config` is an object with upper-case settings (default: `Config()` from env)."""
+    app = Flask(__name__)
+    app.config.from_object(config if config is not None else Config())
+    app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects, the document store, Celery and the notification hook to `app`."""
+    from backoffice import models  # noqa: F401  (the tables must be known to SQLAlchemy and Alembic)
+    from backoffice.celery_app import celery_init_app
+    from backoffice.document_store import build_document_store
+    from backoffice.notifications import after_commit
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    app.extensions["seva_documents"] = build_document_store(app.config)
+    celery_init_app(app)
+    after_commit.install()
+
+    @app.teardown_request
+    def _rollback_on_error(exc):
+        if exc is not None:
+            db.session.rollback()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the bot's API, the officers' screens, administration and public certificate verification."""
+    from backoffice.admin.routes import blueprint as admin
+    from backoffice.api import blueprint as api
+    from backoffice.auth.routes import blueprint as auth
+    from backoffice.certificate_lookup import verify_blueprint
+    from backoffice.officers.routes import blueprint as officers
+
+    app.register_blueprint(api, url_prefix="/api/v1")
+    app.register_blueprint(auth)
+    app.register_blueprint(officers)
+    app.register_blueprint(admin, url_prefix="/admin")
+    app.register_blueprint(verify_blueprint())
+
+
+def register_commands(app: Flask) -> None:
+    """Add `flask seed`, `flask audit verify`, and the OCR and certificate commands."""
+    from backoffice.cli import audit_cli, seed_command
+    from backoffice.ocr.cli import ocr_cli
+    from certificates.cli import certificates_cli
+
+    app.cli.add_command(seed_command)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(ocr_cli)
+    app.cli.add_command(certificates_cli)

@@ -1,0 +1,1 @@
+"""Signing in and out, first-time password change, and idle-session expiry."""

@@ -1,0 +1,111 @@
+"""Sign-in with rate limiting, sign-out, forced password change, and sessions that end when idle."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from backoffice import audit, login_throttle, people
+from backoffice.auth.forms import LoginForm, PasswordForm
+from backoffice.extensions import db, login_manager
+from backoffice.models import User, utcnow
+from backoffice.passwords import check_password, hash_password, weakness
+
+blueprint = Blueprint("auth", __name__)
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in."
+# Compared against when the username is unknown, so both cases take as long.
+_DUMMY: dict[str, str] = {}
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The signed-in user, or None (then the session is treated as signed out)."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+@blueprint.before_app_request
+def expire_idle_sessions():
+    """End a session idle longer than SESSION_IDLE_MINUTES; force a first-time password change."""
+    if request.path.startswith(("/api/", "/static/", "/verify/", "/VERIFY/")):
+        return None
+    if current_user.is_authenticated:
+        now = time.time()
+        idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+        if now - session.get("seen", now) > idle:
+            logout_user()
+            session.clear()
+            flash("Your session ended after a period of inactivity. Please sign in again.")
+            return redirect(url_for("auth.login"))
+        session["seen"] = now
+        if current_user.must_change_password and request.endpoint not in (
+            "auth.change_password",
+            "auth.logout",
+        ):
+            return redirect(url_for("auth.change_password"))
+    return None
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in; five failures a minute from one address for one username are refused."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip().lower()
+        ip = people.client_ip()
+        if login_throttle.is_blocked(ip, username):
+            flash("Too many attempts. Wait a minute and try again.")
+            return render_template("login.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.username == username))
+        if not _DUMMY:
+            _DUMMY["hash"] = hash_password("not a password of anyone")
+        valid = check_password(user.password_hash if user else _DUMMY["hash"], form.password.data)
+        if user is None or not valid or not user.active:
+            login_throttle.record_failure(ip, username)
+            db.session.commit()
+            flash("Wrong username or password, or the account is deactivated.")
+            return render_template("login.html", form=form), 401
+        login_throttle.clear(ip, username)
+        session.clear()
+        login_user(user)
+        session["seen"] = time.time()
+        user.last_login_at = utcnow()
+        audit.record(people.actor_for(user), "user.signed_in", f"user:{user.id}", {})
+        db.session.commit()
+        return redirect(
+            url_for("auth.change_password") if user.must_change_password else url_for("officers.queue")
+        )
+    return render_template("login.html", form=form)
+
+
+@blueprint.post("/logout")
+@login_required
+def logout():
+    """Sign out."""
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password (required at first sign-in)."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        problem = weakness(form.new.data, current_user.username)
+        if not check_password(current_user.password_hash, form.current.data):
+            problem = "The current password is wrong."
+        elif form.new.data == form.current.data:
+            problem = "Choose a password different from the current one."
+        if problem:
+            flash(problem)
+            return render_template("password.html", form=form), 422
+        people.change_password(current_user, form.new.data, people.actor_for(current_user))
+        db.session.commit()
+        flash("Your password was changed.")
+        return redirect(url_for("officers.queue"))
+    return render_template("password.html", form=form)

@@ -1,0 +1,76 @@
+"""Settings of the back-office, read from the environment with safe development defaults."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _home(env) -> Path:
+    return Path(env.get("SEVA_HOME") or Path(__file__).resolve().parent.parent)
+
+
+class Config:
+    """Production and development settings; every value can be overridden by an environment variable."""
+
+    def __init__(self, environ=None):
+        env = os.environ if environ is None else environ
+        home = _home(env)
+        self.SEVA_HOME = str(home)
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{home / 'var' / 'seva.db'}"
+        # An empty secret would make sessions forgeable; development gets a per-process random one.
+        self.SECRET_KEY = env.get("SECRET_KEY") or os.urandom(32).hex()
+        # No token configured means the bot's API refuses every call rather than accepting any.
+        self.BACKOFFICE_API_TOKEN = env.get("BACKOFFICE_API_TOKEN", "")
+        self.REDIS_URL = env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.DOCUMENTS_DIR = env.get("SEVA_DOCUMENTS_DIR") or str(home / "var" / "documents")
+        self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", "30"))
+        # Failed sign-ins allowed per minute for one address and username before further tries are refused.
+        self.LOGIN_ATTEMPTS_PER_MINUTE = int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "5"))
+        self.DUE_SOON_DAYS = int(env.get("DUE_SOON_DAYS", "3"))
+        self.QUEUE_PAGE_SIZE = int(env.get("QUEUE_PAGE_SIZE", "25"))
+        self.ARGON2_TIME_COST = int(env.get("ARGON2_TIME_COST", "3"))
+        self.ARGON2_MEMORY_COST = int(env.get("ARGON2_MEMORY_COST", "65536"))
+        self.ARGON2_PARALLELISM = int(env.get("ARGON2_PARALLELISM", "2"))
+        self.WHATSAPP_GRAPH_URL = env.get("WHATSAPP_GRAPH_URL", "http://127.0.0.1:8081").rstrip("/")
+        self.WHATSAPP_API_VERSION = env.get("WHATSAPP_API_VERSION", "v21.0")
+        self.WHATSAPP_ACCESS_TOKEN = env.get("WHATSAPP_ACCESS_TOKEN", "")
+        self.WHATSAPP_NUMBERS = env.get(
+            "WHATSAPP_NUMBERS",
+            "100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport",
+        )
+        self.CELERY = {
+            "broker_url": self.REDIS_URL,
+            "result_backend": self.REDIS_URL,
+            "task_ignore_result": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "broker_connection_retry_on_startup": True,
+        }
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "0") == "1"
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Above the largest accepted document (10 MB PDF) plus form overhead; larger bodies are cut off early.
+        self.MAX_CONTENT_LENGTH = int(env.get("SEVA_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
+        self.JSON_SORT_KEYS = False
+
+
+class TestConfig(Config):
+    """Settings for tests: a throw-away database, cheap password hashing, Celery tasks run in-process."""
+
+    TESTING = True
+
+    def __init__(self, environ=None, **overrides):
+        super().__init__(environ)
+        self.SQLALCHEMY_DATABASE_URI = "sqlite://"
+        # Random per app, so no test can lean on a known secret; tests read them from app.config.
+        self.SECRET_KEY = secrets.token_hex(16)
+        self.BACKOFFICE_API_TOKEN = secrets.token_hex(16)
+        self.ARGON2_TIME_COST = 1
+        self.ARGON2_MEMORY_COST = 8
+        self.ARGON2_PARALLELISM = 1
+        self.WHATSAPP_ACCESS_TOKEN = secrets.token_hex(16)
+        self.CELERY = {**self.CELERY, "task_always_eager": True, "broker_url": "memory://"}
+        self.SQLALCHEMY_ENGINE_OPTIONS = {}
+        for key, value in overrides.items():
+            setattr(self, key, value)

@@ -1,0 +1,1 @@
+"""Tells citizens on WhatsApp, in their language, each time their application changes status."""

@@ -1,0 +1,72 @@
+"""A small client for the WhatsApp Cloud (Graph) API's send endpoint; the stand-in and Meta differ only by URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+# Meta's codes that mean "try again later": throughput, pair rate, and its own internal errors.
+RETRYABLE_CODES = frozenset({130429, 131056, 131000, 131016, 133004})
+WINDOW_CLOSED = 131047
+
+
+class GraphError(Exception):
+    """The Graph API refused a send; `code` is Meta's error code (0 when the reply carried none)."""
+
+    def __init__(self, code: int, message: str, http_status: int | None = None):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.http_status = http_status
+
+    @property
+    def retryable(self) -> bool:
+        """True for rate limits, server errors and lost connections, which a later attempt may pass."""
+        return self.code in RETRYABLE_CODES or (self.http_status or 0) >= 500 or self.http_status is None
+
+
+@dataclass(frozen=True)
+class GraphClient:
+    """Sends messages from one business phone number to one recipient."""
+
+    base_url: str
+    version: str
+    token: str
+    timeout: float = 15.0
+
+    def _post(self, phone_number_id: str, payload: dict) -> str:
+        url = f"{self.base_url.rstrip('/')}/{self.version}/{phone_number_id}/messages"
+        try:
+            response = httpx.post(
+                url, json=payload, headers={"Authorization": f"Bearer {self.token}"}, timeout=self.timeout
+            )
+        except httpx.HTTPError as exc:
+            raise GraphError(0, f"{type(exc).__name__} talking to the Graph API", None) from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code != 200:
+            error = body.get("error", {}) if isinstance(body, dict) else {}
+            raise GraphError(int(error.get("code") or 0), str(error.get("message") or response.reason_phrase),
+                             response.status_code)  # fmt: skip
+        return str(body["messages"][0]["id"])
+
+    def send_text(self, phone_number_id: str, to: str, text: str) -> str:
+        """Send a free-form text (allowed only inside the 24 h window); return Meta's message id."""
+        return self._post(
+            phone_number_id,
+            {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "text",
+             "text": {"preview_url": False, "body": text}},
+        )  # fmt: skip
+
+    def send_template(
+        self, phone_number_id: str, to: str, name: str, language: str, parameters: tuple[str, ...]
+    ) -> str:
+        """Send an approved template with its body parameters; return Meta's message id."""
+        components = [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}]
+        return self._post(
+            phone_number_id,
+            {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
+             "template": {"name": name, "language": {"code": language}, "components": components}},
+        )  # fmt: skip

@@ -1,0 +1,19 @@
+"""Which business number speaks for which department, from `WHATSAPP_NUMBERS` (`phone_number_id:department,...`)."""
+
+from __future__ import annotations
+
+
+def parse_numbers(setting: str) -> dict[str, str]:
+    """Map department → phone_number_id; the first number listed for a department wins."""
+    numbers: dict[str, str] = {}
+    for pair in setting.split(","):
+        phone_number_id, _, department = pair.strip().partition(":")
+        if phone_number_id and department:
+            numbers.setdefault(department.strip(), phone_number_id.strip())
+    return numbers
+
+
+def sender_number(setting: str, department: str, citizen_number: str | None) -> str | None:
+    """The department's own number, else the one the citizen last wrote to, else the general number."""
+    numbers = parse_numbers(setting)
+    return numbers.get(department) or citizen_number or numbers.get("general")

@@ -1,0 +1,88 @@
+"""Decides how to tell a citizen about a status change, and sends it: text in the 24 h window, else a template."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+
+from backoffice.extensions import db
+from backoffice.models import Application, utcnow
+from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphError
+from backoffice.notifications.messages import compose
+from backoffice.notifications.numbers import sender_number
+from catalog import load_catalog
+
+log = logging.getLogger(__name__)
+# A little under Meta's 24 h, so a message composed at 23:59:59 is not refused in flight.
+WINDOW = timedelta(hours=24) - timedelta(minutes=2)
+
+SENT_TEXT = "sent_text"
+SENT_TEMPLATE = "sent_template"
+OPTED_OUT = "opted_out"
+NO_ADDRESS = "no_address"
+NOT_NOTIFIED = "not_notified"
+
+
+def graph_client() -> GraphClient:
+    """The Graph API client configured for this app."""
+    config = current_app.config
+    return GraphClient(
+        config["WHATSAPP_GRAPH_URL"], config["WHATSAPP_API_VERSION"], config["WHATSAPP_ACCESS_TOKEN"]
+    )
+
+
+def _masked(wa_id: str) -> str:
+    return "*" * max(len(wa_id) - 4, 0) + wa_id[-4:]
+
+
+def _facts(application: Application, status: str, language: str) -> dict[str, str]:
+    from backoffice.workflow import status_label
+
+    service = load_catalog().get(application.service)
+    decision_by = application.decision_by.strftime("%d/%m/%Y") if application.decision_by else ""
+    return {
+        "number": application.number or "",
+        "service": service.name.get(language) if service else application.service,
+        "status": status_label(status)[language],
+        "reason": getattr(application, "decision_reason", None) or "",
+        "query": application.query_text or "",
+        "decision_by": decision_by,
+    }
+
+
+def notify_status_change(application_id: int, status: str, client: GraphClient | None = None) -> str:
+    """Tell the application's citizen that it reached `status`; return what happened (SENT_TEXT, OPTED_OUT, ...).
+
+    Raises GraphError when Meta refuses for a reason worth retrying (rate limits, outages).
+    """
+    application = db.session.get(Application, application_id)
+    if application is None:
+        return NOT_NOTIFIED
+    citizen = application.citizen
+    if not citizen.opted_in:
+        return OPTED_OUT
+    language = citizen.language if citizen.language in ("en", "hi") else "hi"
+    message = compose(status, language, _facts(application, status, language))
+    if message is None:
+        return NOT_NOTIFIED
+    number = sender_number(
+        current_app.config["WHATSAPP_NUMBERS"], application.department_code, citizen.phone_number_id
+    )
+    if not citizen.wa_id or not number:
+        return NO_ADDRESS
+    client = client or graph_client()
+    in_window = citizen.last_inbound_at is not None and utcnow() - citizen.last_inbound_at < WINDOW
+    if in_window:
+        try:
+            client.send_text(number, citizen.wa_id, message.text)
+            log.info("told %s of %s by text", _masked(citizen.wa_id), status)
+            return SENT_TEXT
+        except GraphError as error:
+            # Our clock and Meta's disagree about the window: Meta's word is final, so use the template.
+            if error.code != WINDOW_CLOSED:
+                raise
+    client.send_template(number, citizen.wa_id, message.template, message.language, message.parameters)
+    log.info("told %s of %s by template", _masked(citizen.wa_id), status)
+    return SENT_TEMPLATE

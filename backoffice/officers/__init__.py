@@ -1,0 +1,1 @@
+"""The officers' screens: the department queue, the application page and its actions, document viewing."""
