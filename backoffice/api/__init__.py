@@ -70,6 +70,9 @@ def _on_problem(error: Problem):
 def _on_http_error(error: HTTPException):
     if not _is_api():
         return error
+    if error.code == 413 and request.path.rstrip("/").endswith("/documents"):
+        # The contract refuses every oversized document the same way, however early it was cut off.
+        return problem_response(422, "too_large", "the file is larger than the limit")
     code = {404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type", 413: "too_large"}.get(
         error.code or 500, "http_error"
     )

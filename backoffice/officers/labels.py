@@ -34,3 +34,13 @@ def answer_rows(service: Service | None, answers: dict[str, Any]) -> list[dict[s
             }
         )
     return rows
+
+
+# The buttons an officer sees for each workflow move.
+MOVE_LABELS = {
+    "start_review": "Documents verified: start review",
+    "raise_query": "Raise a query to the citizen",
+    "approve": "Approve",
+    "reject": "Reject",
+    "issue": "Mark as issued",
+}

@@ -12,7 +12,7 @@ from backoffice.extensions import db
 from backoffice.models import DEPARTMENT_ROLES, ApplicationEvent, User
 from backoffice.officers.access import office_required, scope, visible_application, visible_document
 from backoffice.officers.forms import AssignForm, TransitionForm
-from backoffice.officers.labels import answer_rows
+from backoffice.officers.labels import MOVE_LABELS, answer_rows
 from backoffice.queue import QueueFilters, queue_page
 from catalog import load_catalog
 
@@ -123,6 +123,7 @@ def application(application_id: int):
         state=deadlines.deadline_state(record.decision_by, today_ist(), record.decided_at),
         status_label=workflow.status_label,
         form=TransitionForm(),
+        move_labels=MOVE_LABELS,
     )
 
 
