@@ -9,8 +9,11 @@ SERVICES = {
     "Redis": 6379,
     "Rasa server": 5005,
     "Action server": 5055,
+    "Back-office": 5000,
     "WhatsApp stand-in": 8081,
+    "Payment gateway stand-in": 8082,
 }
+DEMO_USERS = ("admin", "revenue.officer", "revenue.approver", "mcd.officer", "csc.operator", "nlu.trainer")
 
 
 def is_listening(port: int) -> bool:
@@ -32,6 +35,10 @@ def main() -> None:
         "\n"
         "  Seva is ready.\n"
         "  Chat as a citizen (WhatsApp stand-in):  http://127.0.0.1:8081/\n"
+        "  Officers' back-office:                  http://127.0.0.1:5000/\n"
+        f"    demo logins: {', '.join(DEMO_USERS)} (and more: `flask --app backoffice.app seed` lists them)\n"
+        f"    password: {os.environ.get('SEVA_DEMO_PASSWORD', 'see .env')}\n"
+        "  Verify a certificate:                   http://127.0.0.1:5000/verify/<number>\n"
         f"  Rasa HTTP API (token RASA_TOKEN in .env): {os.environ.get('RASA_URL', 'http://127.0.0.1:5005')}\n"
         "  Press Ctrl-C to stop everything.\n",
         flush=True,

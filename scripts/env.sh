@@ -12,6 +12,7 @@ if [ ! -f "$SEVA_HOME/.env" ]; then
                 WHATSAPP_VERIFY_TOKEN SEVA_ID_SALT RAZORPAY_KEY_SECRET RAZORPAY_WEBHOOK_SECRET; do
       echo "$name=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
     done
+    echo "SEVA_DEMO_PASSWORD=demo-$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')"
     echo "DOCUMENT_KEYS=k1:$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
   } > "$SEVA_HOME/.env"
 fi

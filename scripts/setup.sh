@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, step by step; every step is idempotent and skips work already done.
-# Usage: scripts/setup.sh [deps|venvs|pki|model|all]...
+# Usage: scripts/setup.sh [deps|venvs|pki|db|model|all]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -76,13 +76,20 @@ pki() {
   .venv/bin/python -m certificates.dev_pki
 }
 
+# Migrates the back-office database and loads the demo data (both idempotent).
+db() {
+  mkdir -p var
+  (. scripts/env.sh && .venv/bin/flask --app backoffice.app db upgrade && .venv/bin/flask --app backoffice.app seed)
+}
+
 for step in "${@:-all}"; do
   case $step in
     deps) deps ;;
     venvs) venvs ;;
     model) model ;;
     pki) pki ;;
-    all) deps; venvs; pki; model ;;
+    db) db ;;
+    all) deps; venvs; pki; db; model ;;
     *) echo "unknown step: $step" >&2; exit 2 ;;
   esac
 done
