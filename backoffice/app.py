@@ -3,7 +3,8 @@
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 
 from backoffice.config import Config
 from backoffice.extensions import csrf, db, login_manager, migrate
@@ -41,6 +42,10 @@ def register_extensions(app: Flask) -> None:
     def _rollback_on_error(exc):
         if exc is not None:
             db.session.rollback()
+
+    @app.errorhandler(CSRFError)
+    def _form_expired(error: CSRFError):
+        return render_template("form_expired.html"), 400
 
 
 def register_blueprints(app: Flask) -> None:

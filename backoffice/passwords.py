@@ -10,8 +10,11 @@ MIN_LENGTH = 10
 
 
 def _hasher() -> PasswordHasher:
+    config = current_app.config
     return PasswordHasher(
-        time_cost=current_app.config["ARGON2_TIME_COST"], memory_cost=current_app.config["ARGON2_MEMORY_COST"]
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"],
     )
 
 
