@@ -7,6 +7,8 @@ from typing import Any
 from catalog import Service
 from catalog.validation import mask_aadhaar
 
+from backoffice.citizens import mask_mobile
+
 
 def field_title(field_id: str) -> str:
     """A field id as a heading: "date_of_birth" -> "Date of birth"."""
@@ -14,7 +16,7 @@ def field_title(field_id: str) -> str:
 
 
 def answer_rows(service: Service | None, answers: dict[str, Any]) -> list[dict[str, str]]:
-    """One row per answer: title, the question asked (en, hi), and the value (option labels, Aadhaar masked)."""
+    """One row per answer: title, the question asked (en, hi), and the value (option labels; Aadhaar, mobile masked)."""
     rows = []
     for field_id, value in answers.items():
         field = service.field(field_id) if service else None
@@ -24,6 +26,8 @@ def answer_rows(service: Service | None, answers: dict[str, Any]) -> list[dict[s
             shown, shown_hi = option.label.en, option.label.hi
         elif field is not None and field.type == "aadhaar":
             shown = mask_aadhaar(str(value))
+        elif field is not None and field.type == "mobile":
+            shown = mask_mobile(str(value))
         rows.append(
             {
                 "title": field_title(field_id),
