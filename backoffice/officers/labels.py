@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from backoffice.citizens import mask_mobile
 from catalog import Service
 from catalog.validation import mask_aadhaar
-
-from backoffice.citizens import mask_mobile
 
 
 def field_title(field_id: str) -> str:
