@@ -1,0 +1,137 @@
+"""Status changes reach the citizen on WhatsApp (the Cloud API stand-in): text in the window, else a template."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import urllib.request
+from datetime import timedelta
+
+import pytest
+
+from backoffice.audit import Actor
+from backoffice.extensions import db
+from backoffice.models import Application, utcnow
+from backoffice.notifications.send import OPTED_OUT, SENT_TEMPLATE, SENT_TEXT, notify_status_change
+from tests.servers import ROOT, free_port, wait_for_port
+
+NUMBERS = "100000000000001:general,100000000000002:revenue,100000000000003:mcd"
+REVENUE_NUMBER = "100000000000002"
+
+
+@pytest.fixture(scope="module")
+def standin():
+    """The WhatsApp Cloud API stand-in on a free port: (base URL, access token)."""
+    port, token = free_port(), secrets.token_hex(8)
+    env = {**os.environ, "STANDIN_PORT": str(port), "WHATSAPP_ACCESS_TOKEN": token,
+           "WHATSAPP_APP_SECRET": secrets.token_hex(8), "WHATSAPP_NUMBERS": NUMBERS, "STANDIN_STATUSES": "",
+           "WHATSAPP_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/nobody-listens", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", "standins.whatsapp"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def whatsapp_app(app, standin):
+    """The test app pointed at the stand-in."""
+    url, token = standin
+    app.config.update(WHATSAPP_GRAPH_URL=url, WHATSAPP_ACCESS_TOKEN=token, WHATSAPP_NUMBERS=NUMBERS)
+    return app
+
+
+def received(standin, wa_id: str) -> list[dict]:
+    """What the stand-in delivered to this citizen's phone."""
+    with urllib.request.urlopen(f"{standin[0]}/_standin/conversations/{wa_id}") as response:
+        return [m for m in json.load(response)["messages"] if m["direction"] == "out"]
+
+
+def citizen_writes(standin, wa_id: str) -> None:
+    """The citizen sends a message, which opens the 24-hour window at the stand-in."""
+    body = json.dumps({"phone_number_id": REVENUE_NUMBER, "from": wa_id, "text": "status"}).encode()
+    request = urllib.request.Request(
+        f"{standin[0]}/_standin/inbound", body, {"Content-Type": "application/json"}
+    )
+    urllib.request.urlopen(request).close()
+
+
+@pytest.fixture
+def citizen_application(whatsapp_app, submitted):
+    """A revenue application whose citizen can be reached: `make(wa_id, language, last_inbound_hours_ago, opted_in)`."""
+
+    def make(wa_id: str, language: str = "hi", hours_ago: float = 48, opted_in: bool = True) -> int:
+        application_id = submitted(citizen=f"wa-{wa_id}", language=language)
+        with whatsapp_app.app_context():
+            citizen = db.session.get(Application, application_id).citizen
+            citizen.wa_id, citizen.language, citizen.opted_in = wa_id, language, opted_in
+            citizen.last_inbound_at = utcnow() - timedelta(hours=hours_ago)
+            db.session.commit()
+        return application_id
+
+    return make
+
+
+def test_outside_the_window_a_template_in_the_citizens_language_is_sent(
+    whatsapp_app, standin, citizen_application
+):
+    application_id = citizen_application("919800000001", "hi")
+    with whatsapp_app.app_context():
+        assert notify_status_change(application_id, "approved") == SENT_TEMPLATE
+        number = db.session.get(Application, application_id).number
+    [message] = received(standin, "919800000001")
+    assert message["type"] == "template" and message["phone_number_id"] == REVENUE_NUMBER
+    assert "application_status_update" in json.dumps(message) and number in json.dumps(
+        message, ensure_ascii=False
+    )
+    assert "स्वीकृत" in json.dumps(message, ensure_ascii=False)
+
+
+def test_inside_the_window_a_text_is_sent(whatsapp_app, standin, citizen_application):
+    citizen_writes(standin, "919800000002")
+    application_id = citizen_application("919800000002", "en", hours_ago=0.1)
+    with whatsapp_app.app_context():
+        db.session.get(Application, application_id).query_text = "Please send a clearer income proof."
+        assert notify_status_change(application_id, "query_raised") == SENT_TEXT
+    [message] = received(standin, "919800000002")
+    assert message["type"] == "text" and "Please send a clearer income proof." in json.dumps(message)
+
+
+def test_when_meta_says_the_window_closed_the_template_is_sent_instead(
+    whatsapp_app, standin, citizen_application
+):
+    application_id = citizen_application(
+        "919800000003", "en", hours_ago=1
+    )  # we think open; Meta knows better
+    with whatsapp_app.app_context():
+        assert notify_status_change(application_id, "rejected") == SENT_TEMPLATE
+    assert [m["type"] for m in received(standin, "919800000003")] == ["template"]
+
+
+def test_an_opted_out_citizen_is_not_messaged(whatsapp_app, standin, citizen_application):
+    application_id = citizen_application("919800000004", opted_in=False)
+    with whatsapp_app.app_context():
+        assert notify_status_change(application_id, "approved") == OPTED_OUT
+    assert received(standin, "919800000004") == []
+
+
+def test_an_officers_move_notifies_after_commit_and_a_refused_move_does_not(
+    whatsapp_app, standin, citizen_application
+):
+    from backoffice import workflow
+
+    application_id = citizen_application("919800000005")
+    officer = Actor("officer", "rev.officer", department="revenue")
+    with whatsapp_app.app_context():
+        application = db.session.get(Application, application_id)
+        workflow.transition(application, "start_review", officer)
+        db.session.rollback()  # e.g. the page failed afterwards: nothing was decided, nobody is told
+        assert received(standin, "919800000005") == []
+        application = db.session.get(Application, application_id)
+        workflow.transition(application, "start_review", officer)
+        db.session.commit()
+    assert [m["type"] for m in received(standin, "919800000005")] == ["template"]
