@@ -26,7 +26,7 @@ lint: venvs
 
 validate: venvs
 	$(ENV) .venv-rasa/bin/rasa data validate --config config.yml --domain domain.yml \
-		--data data/nlu data/rules data/stories --fail-on-warnings
+		--data data/nlu data/rules --fail-on-warnings
 
 test-rasa-side: venvs
 	$(ENV) .venv-rasa/bin/python -m pytest -q $(wildcard $(RASA_TESTS))

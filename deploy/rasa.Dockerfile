@@ -5,6 +5,6 @@ COPY requirements/rasa.txt requirements/rasa.lock requirements/
 RUN pip install --no-cache-dir -r requirements/rasa.txt -c requirements/rasa.lock
 COPY . .
 ENV PYTHONPATH=/app
-RUN rasa train --config config.yml --domain domain.yml --data data/nlu data/rules data/stories \
+RUN rasa train --config config.yml --domain domain.yml --data data/nlu data/rules \
       --out models --fixed-model-name seva
 ENTRYPOINT []

@@ -66,7 +66,7 @@ model() {
   if [ -f models/seva.tar.gz ] && [ "$(cat models/.fingerprint 2>/dev/null)" = "$fingerprint" ]; then return 0; fi
   say "Training the Rasa model (inputs changed)"
   mkdir -p models
-  (. scripts/env.sh && .venv-rasa/bin/rasa train --config config.yml --domain domain.yml --data data/nlu data/rules data/stories \
+  (. scripts/env.sh && .venv-rasa/bin/rasa train --config config.yml --domain domain.yml --data data/nlu data/rules \
       --out models --fixed-model-name seva --quiet)
   echo "$fingerprint" > models/.fingerprint
 }
