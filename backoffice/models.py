@@ -113,6 +113,8 @@ class Application(db.Model):
             postgresql_where=text(_PENDING_SQL),
         ),
         Index("ix_applications_department_status", "department_code", "status", "decision_by", "id"),
+        # "Any status" in the queue: still ordered by deadline without sorting the whole department.
+        Index("ix_applications_department_deadline", "department_code", "decision_by", "id"),
         Index(
             "ix_applications_department_service", "department_code", "service", "status", "decision_by", "id"
         ),
