@@ -15,7 +15,7 @@ import json
 import random
 import statistics
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 
@@ -39,7 +39,6 @@ def load(url: str, applications: int, seed: int = 7) -> dict:
     services = [(s.id, s.department, s.deadline.days or 30) for s in catalog.values()]
     weights = [9 if d == "revenue" else 4 if d == "mcd" else 2 for _, d, _ in services]
     citizens = max(1, applications // 3)
-    today = date.today()
     now = datetime.now()
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
     samples = {"numbers": [], "citizens": [], "mobiles": []}

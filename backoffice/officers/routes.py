@@ -51,6 +51,18 @@ def queue():
     page = queue_page(department, filters, today, current_app.config["QUEUE_PAGE_SIZE"])
     catalog = load_catalog()
     services = [s for s in catalog.values() if department is None or s.department == department]
+    html = render_template(
+        "queue.html",
+        page=page,
+        filters=filters,
+        services=services,
+        catalog=catalog,
+        statuses=workflow.STATUS_LABELS,
+        state=lambda a: deadlines.deadline_state(a.decision_by, today, a.decided_at),
+        officers=_department_officers(department),
+        form=AssignForm(),
+    )
+    # Recorded after rendering: committing first would expire every row and reload each one for the page.
     audit.record(
         people.actor_for(current_user),
         "queue.viewed",
@@ -61,18 +73,7 @@ def queue():
         },
     )
     db.session.commit()
-    form = AssignForm()
-    return render_template(
-        "queue.html",
-        page=page,
-        filters=filters,
-        services=services,
-        catalog=catalog,
-        statuses=workflow.STATUS_LABELS,
-        state=lambda a: deadlines.deadline_state(a.decision_by, today, a.decided_at),
-        officers=_department_officers(department),
-        form=form,
-    )
+    return html
 
 
 @blueprint.post("/queue/assign")
@@ -111,10 +112,8 @@ def application(application_id: int):
     """An application: answers with catalog labels, documents, history, and the moves this officer may make."""
     record = visible_application(current_user, application_id)
     actor = people.actor_for(current_user)
-    audit.record(actor, "application.viewed", f"application:{record.id}", {"number": record.number})
-    db.session.commit()
     service = load_catalog().get(record.service)
-    return render_template(
+    html = render_template(
         "application.html",
         application=record,
         service=service,
@@ -125,6 +124,9 @@ def application(application_id: int):
         form=TransitionForm(),
         move_labels=MOVE_LABELS,
     )
+    audit.record(actor, "application.viewed", f"application:{record.id}", {"number": record.number})
+    db.session.commit()
+    return html
 
 
 @blueprint.post("/applications/<int:application_id>/move")
