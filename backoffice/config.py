@@ -26,7 +26,6 @@ class Config:
         self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", "30"))
         # Failed sign-ins allowed per minute for one address and username before further tries are refused.
         self.LOGIN_ATTEMPTS_PER_MINUTE = int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "5"))
-        self.DUE_SOON_DAYS = int(env.get("DUE_SOON_DAYS", "3"))
         self.QUEUE_PAGE_SIZE = int(env.get("QUEUE_PAGE_SIZE", "25"))
         self.ARGON2_TIME_COST = int(env.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(env.get("ARGON2_MEMORY_COST", "65536"))
