@@ -86,3 +86,32 @@ def notify_status_change(application_id: int, status: str, client: GraphClient |
     client.send_template(number, citizen.wa_id, message.template, message.language, message.parameters)
     log.info("told %s of %s by template", _masked(citizen.wa_id), status)
     return SENT_TEMPLATE
+
+
+def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) -> str:
+    """Send `text` (already in the citizen's language), e.g. a payment confirmation; return what happened.
+
+    Inside the window it is a reply to what the citizen just did, so it goes as text. Outside it only an
+    opted-in citizen gets the `resume_conversation` template, which invites them to reply and read it.
+    """
+    from backoffice.models import Citizen
+
+    citizen = db.session.get(Citizen, citizen_id)
+    if citizen is None or not citizen.wa_id:
+        return NO_ADDRESS
+    number = sender_number(current_app.config["WHATSAPP_NUMBERS"], "general", citizen.phone_number_id)
+    if not number:
+        return NO_ADDRESS
+    client = client or graph_client()
+    language = citizen.language if citizen.language in ("en", "hi") else "hi"
+    if citizen.last_inbound_at is not None and utcnow() - citizen.last_inbound_at < WINDOW:
+        try:
+            client.send_text(number, citizen.wa_id, text)
+            return SENT_TEXT
+        except GraphError as error:
+            if error.code != WINDOW_CLOSED:
+                raise
+    if not citizen.opted_in:
+        return OPTED_OUT
+    client.send_template(number, citizen.wa_id, "resume_conversation", language, ())
+    return SENT_TEMPLATE

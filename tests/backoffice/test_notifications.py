@@ -135,3 +135,18 @@ def test_an_officers_move_notifies_after_commit_and_a_refused_move_does_not(
         workflow.transition(application, "start_review", officer)
         db.session.commit()
     assert [m["type"] for m in received(standin, "919800000005")] == ["template"]
+
+
+def test_a_payment_message_is_a_text_in_the_window_and_an_invitation_outside(
+    whatsapp_app, standin, citizen_application
+):
+    from backoffice.notifications.send import tell_citizen
+
+    citizen_writes(standin, "919800000006")
+    citizen_application("919800000006", "en", hours_ago=0.1)
+    citizen_application("919800000007", "hi", hours_ago=30)
+    with whatsapp_app.app_context():
+        assert tell_citizen("wa-919800000006", "Payment of Rs 100 received.") == SENT_TEXT
+        assert tell_citizen("wa-919800000007", "भुगतान मिल गया।") == SENT_TEMPLATE
+    assert "Payment of Rs 100 received." in json.dumps(received(standin, "919800000006"))
+    assert "resume_conversation" in json.dumps(received(standin, "919800000007"))

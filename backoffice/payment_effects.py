@@ -1,0 +1,39 @@
+"""The back-office side of `backoffice.payments.effects.PaymentEffects`: audit, move the application, tell the citizen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backoffice import audit, workflow
+from backoffice.audit import Actor
+from backoffice.extensions import db
+from backoffice.models import Application
+from backoffice.payments.models import PaymentIntent
+
+PAYMENTS = Actor("system", "payments")
+
+
+class BackofficePaymentEffects:
+    """Hooks the payment code calls after each committed change (needs an app context)."""
+
+    def audit(self, action: str, intent: PaymentIntent | None, detail: dict[str, Any]) -> None:
+        """Write one audit-log entry for a money movement or a refused callback."""
+        subject = f"payment:{intent.reference}" if intent is not None else "payment:-"
+        audit.record(PAYMENTS, action, subject, detail)
+        db.session.commit()
+
+    def payment_confirmed(self, intent: PaymentIntent) -> None:
+        """Move a paid application from payment pending to document check (the citizen is told)."""
+        if intent.application_id is None:
+            return  # a tax or a bill: no application to move
+        application = db.session.get(Application, intent.application_id)
+        # A duplicate confirmation, or one for an application withdrawn meanwhile, moves nothing.
+        if application is not None and application.status == workflow.PAYMENT_PENDING:
+            workflow.transition(application, "check_documents", PAYMENTS)
+            db.session.commit()
+
+    def tell_citizen(self, intent: PaymentIntent, text: str) -> None:
+        """Queue `text` for the citizen on WhatsApp."""
+        from backoffice.notifications.tasks import send_citizen_text
+
+        send_citizen_text.delay(intent.citizen, text)
