@@ -131,6 +131,10 @@ def run(url: str, applications: int, requests: int) -> dict:
         ).status_code
         == 302
     )
+    shown = officer.get("/queue").get_data(as_text=True).count('href="/applications/')
+    assert shown == app.config["QUEUE_PAGE_SIZE"], (
+        f"the queue showed {shown} rows"
+    )  # timing an empty page proves nothing
     rng = random.Random(1)
     pick = lambda key: rng.choice(samples[key])  # noqa: E731
     queue = {

@@ -14,6 +14,6 @@ def parse_numbers(setting: str) -> dict[str, str]:
 
 
 def sender_number(setting: str, department: str, citizen_number: str | None) -> str | None:
-    """The department's own number, else the one the citizen last wrote to, else the general number."""
+    """For templates: the department's own number, else the one the citizen last wrote to, else the general one."""
     numbers = parse_numbers(setting)
     return numbers.get(department) or citizen_number or numbers.get("general")

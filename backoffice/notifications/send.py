@@ -33,6 +33,10 @@ def graph_client() -> GraphClient:
     )
 
 
+def _in_window(citizen) -> bool:
+    return citizen.last_inbound_at is not None and utcnow() - citizen.last_inbound_at < WINDOW
+
+
 def _masked(wa_id: str) -> str:
     return "*" * max(len(wa_id) - 4, 0) + wa_id[-4:]
 
@@ -73,10 +77,10 @@ def notify_status_change(application_id: int, status: str, client: GraphClient |
     if not citizen.wa_id or not number:
         return NO_ADDRESS
     client = client or graph_client()
-    in_window = citizen.last_inbound_at is not None and utcnow() - citizen.last_inbound_at < WINDOW
-    if in_window:
+    # The window is per business number: a text must come from the number the citizen last wrote to.
+    if _in_window(citizen) and citizen.phone_number_id:
         try:
-            client.send_text(number, citizen.wa_id, message.text)
+            client.send_text(citizen.phone_number_id, citizen.wa_id, message.text)
             log.info("told %s of %s by text", _masked(citizen.wa_id), status)
             return SENT_TEXT
         except GraphError as error:
@@ -99,12 +103,12 @@ def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) 
     citizen = db.session.get(Citizen, citizen_id)
     if citizen is None or not citizen.wa_id:
         return NO_ADDRESS
-    number = sender_number(current_app.config["WHATSAPP_NUMBERS"], "general", citizen.phone_number_id)
+    number = citizen.phone_number_id or sender_number(current_app.config["WHATSAPP_NUMBERS"], "general", None)
     if not number:
         return NO_ADDRESS
     client = client or graph_client()
     language = citizen.language if citizen.language in ("en", "hi") else "hi"
-    if citizen.last_inbound_at is not None and utcnow() - citizen.last_inbound_at < WINDOW:
+    if _in_window(citizen):
         try:
             client.send_text(number, citizen.wa_id, text)
             return SENT_TEXT

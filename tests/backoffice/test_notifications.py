@@ -69,6 +69,7 @@ def citizen_application(whatsapp_app, submitted):
         with whatsapp_app.app_context():
             citizen = db.session.get(Application, application_id).citizen
             citizen.wa_id, citizen.language, citizen.opted_in = wa_id, language, opted_in
+            citizen.phone_number_id = REVENUE_NUMBER  # the number they wrote to, as the bot's PUT records it
             citizen.last_inbound_at = utcnow() - timedelta(hours=hours_ago)
             db.session.commit()
         return application_id
