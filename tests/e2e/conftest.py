@@ -94,7 +94,7 @@ def stack(redis_url, tmp_path_factory):
     """The running stack; skips nothing: a missing model is a setup error."""
     assert MODEL.exists(), "no trained model: run `make model` first"
     logs = tmp_path_factory.mktemp("logs")
-    ports = {name: free_port() for name in ("rasa", "actions", "standin")}
+    ports = {name: free_port() for name in ("rasa", "actions", "standin", "backoffice")}
     redis_host, redis_port = redis_url.removeprefix("redis://").split("/")[0].split(":")
     env = {
         **os.environ,
@@ -117,11 +117,17 @@ def stack(redis_url, tmp_path_factory):
         "SEVA_ID_SALT": secrets.token_hex(8),
         "STANDIN_PORT": str(ports["standin"]),
         "STANDIN_STATUS_DELAY_MS": "50",
-        "BACKOFFICE_URL": "http://127.0.0.1:9",
+        "BACKOFFICE_URL": f"http://127.0.0.1:{ports['backoffice']}",
         "BACKOFFICE_API_TOKEN": secrets.token_hex(8),
+        "DATABASE_URL": f"sqlite:///{logs / 'seva.db'}",
+        "SECRET_KEY": secrets.token_hex(16),
+        "SEVA_DOCUMENTS_DIR": str(logs / "documents"),
     }
+    flask = [str(ROOT / ".venv" / "bin" / "python"), "-m", "flask", "--app", "backoffice.app"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
     rasa_venv = ROOT / ".venv-rasa" / "bin"
     procs = [
+        start([*flask, "run", "--port", str(ports["backoffice"])], env, logs / "backoffice.log"),
         start([str(ROOT / ".venv" / "bin" / "python"), "-m", "standins.whatsapp"], env, logs / "standin.log"),
         start(
             [

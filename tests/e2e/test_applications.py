@@ -1,0 +1,159 @@
+"""Whole applications through the WhatsApp channel: menu or typed service name, every question, photos, submission."""
+
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import re
+
+import pytest
+from PIL import Image
+
+from catalog import load_catalog
+from tests.actions.sample_answers import sample_answer
+
+GENERAL_NUMBER = "100000000000001"
+_numbers = itertools.count(919800000500)
+CATALOG = load_catalog()
+
+
+@pytest.fixture
+def citizen() -> str:
+    """A fresh fictional mobile number per test."""
+    return str(next(_numbers))
+
+
+def text_of(message: dict) -> str:
+    """The visible text of an outbound message."""
+    body = message["body"]
+    if body["type"] == "text":
+        return body["text"]["body"]
+    if body["type"] == "interactive":
+        return body["interactive"]["body"]["text"]
+    return ""
+
+
+def choices_of(message: dict) -> list[dict]:
+    """The reply buttons or list rows of an outbound message, as taps the stand-in accepts."""
+    body = message["body"]
+    if body["type"] != "interactive":
+        return []
+    interactive = body["interactive"]
+    if interactive["type"] == "button":
+        return [
+            {"type": "button_reply", "id": b["reply"]["id"], "title": b["reply"]["title"]}
+            for b in interactive["action"]["buttons"]
+        ]
+    rows = [row for section in interactive["action"]["sections"] for row in section["rows"]]
+    return [{"type": "list_reply", "id": r["id"], "title": r["title"]} for r in rows]
+
+
+def tap_where(message: dict, id_part: str) -> dict:
+    """The choice whose payload contains `id_part`."""
+    matches = [c for c in choices_of(message) if id_part in c["id"]]
+    assert matches, f"no choice with {id_part!r} in {choices_of(message)}"
+    return matches[0]
+
+
+def photo_b64() -> str:
+    """A small real JPEG, as a phone camera would send (base64 for the stand-in)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (90, 140, 200)).save(buffer, "JPEG", quality=80)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+class Citizen:
+    """One citizen's side of the chat: send, tap, upload, and read the bot's replies."""
+
+    def __init__(self, stack, number: str):
+        self.stack = stack
+        self.number = number
+
+    def _turn(self, body: dict, expect: int) -> list[dict]:
+        seq = self.stack.last_seq(self.number)
+        answer = self.stack.post(
+            "/_standin/inbound", {"from": self.number, "phone_number_id": GENERAL_NUMBER, **body}
+        )
+        assert answer["webhook_status"] == 200
+        return self.stack.replies(self.number, seq, expect=expect, timeout=60)
+
+    def say(self, text: str, expect: int = 1) -> list[dict]:
+        """Type a message."""
+        return self._turn({"type": "text", "text": text}, expect)
+
+    def tap(self, choice: dict, expect: int = 1) -> list[dict]:
+        """Tap a button or list row."""
+        return self._turn(choice, expect)
+
+    def send_photo(self, expect: int = 1) -> list[dict]:
+        """Send a photo from the camera."""
+        return self._turn({"type": "image", "media_b64": photo_b64(), "mime_type": "image/jpeg"}, expect)
+
+
+def answer_questions(person: Citizen, service_id: str, first_question: dict, language: str) -> dict:
+    """Answer every question as asked; return the summary message."""
+    service = CATALOG[service_id]
+    question = first_question
+    for index, field in enumerate(service.fields, start=1):
+        assert f"{index}/{len(service.fields)}" in text_of(question)
+        assert field.question.get(language) in text_of(question)
+        if field.options:
+            [question] = person.tap(tap_where(question, f'"{field.options[0].value}"'))
+        else:
+            [question] = person.say(sample_answer(service, field, language))
+    return question
+
+
+def test_complete_application_in_english_from_the_menu_with_photos(stack, citizen):
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("Hi")
+    _, menu = person.tap(tap_where(welcome, '"en"'), expect=2)
+    [departments] = person.tap(tap_where(menu, "/apply_service"))
+    assert "Which department" in text_of(departments)
+    [services] = person.tap(tap_where(departments, '"revenue"'))
+    assert "Revenue" in text_of(services)
+    started, first = person.tap(tap_where(services, '"income_certificate"'), expect=2)
+    assert "Income certificate" in text_of(started)
+
+    summary = answer_questions(person, "income_certificate", first, "en")
+    assert "Please check your *Income certificate* application" in text_of(summary)
+    assert "XXXX-XXXX-" in text_of(summary) and "2345 6789" not in text_of(summary)
+
+    [ask] = person.tap(tap_where(summary, "/affirm"))
+    for document in CATALOG["income_certificate"].documents:
+        assert document.name.en in text_of(ask)
+        replies = person.send_photo(expect=2)
+        assert "Received" in text_of(replies[0])
+        ask = replies[1]
+    assert "has been submitted" in text_of(ask)
+    number = re.search(r"DL-REV-\d{4}-\d{6}", text_of(ask))[0]
+    assert re.search(r"decision is due by \*\d\d/\d\d/\d{4}\*", text_of(ask))
+
+    [status] = person.say("status")
+    assert number in text_of(status) and "Income certificate" in text_of(status)
+
+
+def test_complete_application_in_hindi_with_a_mistake_and_a_photo(stack, citizen):
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("नमस्ते")
+    _, menu = person.tap(tap_where(welcome, '"hi"'), expect=2)
+    [departments] = person.tap(tap_where(menu, "/apply_service"))
+    [services] = person.tap(tap_where(departments, '"public_grievances"'))
+    started, first = person.tap(tap_where(services, '"grievance"'), expect=2)
+    assert "शिकायत" in text_of(started) and "सवाल" in text_of(started)
+
+    service = CATALOG["grievance"]
+    [question] = person.tap(tap_where(first, f'"{service.fields[0].options[0].value}"'))
+    explanation, question = person.say("हाँ जी", expect=2)  # too short for a description
+    assert "कृपया थोड़ा और विस्तार से लिखें" in text_of(explanation)
+    assert service.fields[1].question.hi in text_of(question)
+    for field in service.fields[1:]:
+        [question] = person.say(sample_answer(service, field, "hi"))
+    assert "कृपया अपना *" in text_of(question)  # the summary, in Hindi
+
+    [ask] = person.tap(tap_where(question, "/affirm"))
+    assert service.documents[0].name.hi in text_of(ask)
+    received, submitted = person.send_photo(expect=2)
+    assert "मिल गया" in text_of(received)
+    assert "जमा हो गया है" in text_of(submitted) and re.search(r"DL-PG-\d{4}-\d{6}", text_of(submitted))
