@@ -157,3 +157,22 @@ def test_complete_application_in_hindi_with_a_mistake_and_a_photo(stack, citizen
     received, submitted = person.send_photo(expect=2)
     assert "मिल गया" in text_of(received)
     assert "जमा हो गया है" in text_of(submitted) and re.search(r"DL-PG-\d{4}-\d{6}", text_of(submitted))
+
+
+def test_naming_the_service_starts_it_and_side_questions_are_answered_in_between(stack, citizen):
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("hello")
+    person.tap(tap_where(welcome, '"en"'), expect=2)
+    started, first = person.say("income certificate chahiye", expect=2)
+    assert "Income certificate" in text_of(started) and "1/9" in text_of(first)
+    [name] = person.say("Ramesh Kumar")
+    fee, again = person.say("what is the fee?", expect=2)
+    assert "no fee" in text_of(fee) and text_of(again) == text_of(name)
+
+
+def test_service_information_in_hindi_from_the_catalog(stack, citizen):
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("नमस्ते")
+    person.tap(tap_where(welcome, '"hi"'), expect=2)
+    [answer] = person.say("आय प्रमाण पत्र के लिए कौन से दस्तावेज़ चाहिए?")
+    assert "आय प्रमाण पत्र" in text_of(answer) and "आधार कार्ड" in text_of(answer)
