@@ -1,8 +1,10 @@
 """Field accuracy on badly photographed fictional cards, and the command that prints a reading."""
 
+import io
 import json
 
 from click.testing import CliRunner
+from PIL import Image
 
 from backoffice.ocr import verhoeff
 from backoffice.ocr.cli import ocr_cli
@@ -67,3 +69,12 @@ def test_cli_refuses_a_corrupt_file_politely(tmp_path):
 def test_generic_kind_keeps_the_text(cards):
     extraction = read_document(cards[1].jpeg, "generic")
     assert "INCOME TAX DEPARTMENT" in extraction.fields["text"]
+
+
+def test_cli_reads_the_first_page_of_a_pdf(cards, tmp_path):
+    card = cards[1]
+    pdf = tmp_path / "pan.pdf"
+    Image.open(io.BytesIO(card.jpeg)).save(pdf, "PDF", resolution=150)
+    result = CliRunner().invoke(ocr_cli, ["extract", str(pdf), "--kind", "pan"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["fields"]["pan_number"] == card.truth["pan_number"]
