@@ -25,3 +25,10 @@ def test_numbers_map_phone_number_ids_to_departments():
     for bad in ("1", "abc:general", "1:", ""):
         with pytest.raises(ConfigError):
             parse_numbers(bad)
+
+
+def test_max_turns_is_read_and_bad_values_are_refused():
+    env = {"WHATSAPP_APP_SECRET": "s", "WHATSAPP_MAX_TURNS": "8"}
+    assert ChannelConfig.from_env(env).max_turns == 8
+    with pytest.raises(ConfigError, match="WHATSAPP_MAX_TURNS"):
+        ChannelConfig.from_env({**env, "WHATSAPP_MAX_TURNS": "0"})
