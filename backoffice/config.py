@@ -44,6 +44,8 @@ class Config:
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
             "broker_connection_retry_on_startup": True,
+            # Modules whose tasks a worker must know; add yours here (OCR, certificates, payments).
+            "include": ["backoffice.notifications.tasks"],
         }
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

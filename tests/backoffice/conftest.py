@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import secrets
+import subprocess
+import sys
 
 import pytest
 
@@ -15,8 +19,11 @@ from backoffice.extensions import db
 from backoffice.models import Department, User
 from backoffice.passwords import hash_password
 from tests.backoffice.pg_server import PostgresServer
+from tests.servers import ROOT, free_port, wait_for_port
 
 PASSWORD = "correct horse battery"
+NUMBERS = "100000000000001:general,100000000000002:revenue,100000000000003:mcd"
+REVENUE_NUMBER = "100000000000002"
 _databases = itertools.count()
 
 
@@ -26,6 +33,23 @@ def postgres():
     server = PostgresServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def standin():
+    """The WhatsApp Cloud API stand-in on a free port: (base URL, access token)."""
+    port, token = free_port(), secrets.token_hex(8)
+    env = {**os.environ, "STANDIN_PORT": str(port), "WHATSAPP_ACCESS_TOKEN": token,
+           "WHATSAPP_APP_SECRET": secrets.token_hex(8), "WHATSAPP_NUMBERS": NUMBERS, "STANDIN_STATUSES": "",
+           "WHATSAPP_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/nobody-listens", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", "standins.whatsapp"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -1,10 +1,6 @@
 """Status changes reach the citizen on WhatsApp (the Cloud API stand-in): text in the window, else a template."""
 
 import json
-import os
-import secrets
-import subprocess
-import sys
 import urllib.request
 from datetime import timedelta
 
@@ -14,27 +10,7 @@ from backoffice.audit import Actor
 from backoffice.extensions import db
 from backoffice.models import Application, utcnow
 from backoffice.notifications.send import OPTED_OUT, SENT_TEMPLATE, SENT_TEXT, notify_status_change
-from tests.servers import ROOT, free_port, wait_for_port
-
-NUMBERS = "100000000000001:general,100000000000002:revenue,100000000000003:mcd"
-REVENUE_NUMBER = "100000000000002"
-
-
-@pytest.fixture(scope="module")
-def standin():
-    """The WhatsApp Cloud API stand-in on a free port: (base URL, access token)."""
-    port, token = free_port(), secrets.token_hex(8)
-    env = {**os.environ, "STANDIN_PORT": str(port), "WHATSAPP_ACCESS_TOKEN": token,
-           "WHATSAPP_APP_SECRET": secrets.token_hex(8), "WHATSAPP_NUMBERS": NUMBERS, "STANDIN_STATUSES": "",
-           "WHATSAPP_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/nobody-listens", "PYTHONPATH": str(ROOT)}  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "standins.whatsapp"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
 
 
 @pytest.fixture
