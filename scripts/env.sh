@@ -13,7 +13,7 @@ if [ ! -f "$SEVA_HOME/.env" ]; then
       echo "$name=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
     done
     echo "SEVA_DEMO_PASSWORD=demo-$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')"
-    echo "DOCUMENT_KEYS=k1:$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+    echo "SEVA_DOCUMENT_KEYS=k1:$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
   } > "$SEVA_HOME/.env"
 fi
 
