@@ -45,8 +45,10 @@ class Config:
             "task_reject_on_worker_lost": True,
             "broker_connection_retry_on_startup": True,
             # Modules whose tasks a worker must know; add yours here (OCR, certificates, payments).
-            "include": ["backoffice.notifications.tasks"],
+            "include": ["backoffice.notifications.tasks", "backoffice.certificates_tasks"],
         }
+        # Approval queues the certificate task; off in tests that check the approved status itself.
+        self.ISSUE_ON_APPROVAL = env.get("SEVA_ISSUE_ON_APPROVAL", "1") == "1"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "0") == "1"
@@ -73,5 +75,6 @@ class TestConfig(Config):
         self.WHATSAPP_ACCESS_TOKEN = secrets.token_hex(16)
         self.CELERY = {**self.CELERY, "task_always_eager": True, "broker_url": "memory://"}
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
+        self.ISSUE_ON_APPROVAL = False
         for key, value in overrides.items():
             setattr(self, key, value)
