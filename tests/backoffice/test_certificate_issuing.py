@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,10 +14,12 @@ from sqlalchemy import select
 from backoffice import workflow
 from backoffice.app import create_app
 from backoffice.audit import Actor
+from backoffice.certificate_delivery import SENT_DOCUMENT, deliver
 from backoffice.certificate_issuing import issue_for_application, stored_pdf
 from backoffice.config import TestConfig as Settings
 from backoffice.extensions import db
 from backoffice.models import Application, AuditEntry, Certificate, utcnow
+from backoffice.notifications.send import SENT_TEMPLATE
 from certificates.issue import Issuer
 from certificates.qr_code import read_qr_texts, render_pdf_page
 from certificates.settings import CertificateSettings
@@ -185,3 +188,32 @@ def test_reissuing_revokes_the_old_certificate_in_favour_of_a_new_one(issued_cer
     assert 'data-state="revoked"' in old and fresh_number in old
     assert 'data-state="valid"' in client.get(f"/verify/{fresh_number}").get_data(as_text=True)
     assert actions == ["certificate.issue", "certificate.revoke", "certificate.reissue"]
+
+
+def test_outside_the_window_the_citizen_gets_the_template_and_after_writing_the_pdf_in_hindi(
+    issued_certificate, standin
+):
+    app, application_id, number = issued_certificate
+    graph_url, token = standin
+    wa_id = "919800000607"
+    app.config.update(WHATSAPP_GRAPH_URL=graph_url, WHATSAPP_ACCESS_TOKEN=token, WHATSAPP_NUMBERS=NUMBERS)
+    with app.app_context():
+        citizen = db.session.get(Application, application_id).citizen
+        citizen.wa_id, citizen.phone_number_id, citizen.opted_in, citizen.language = (
+            wa_id,
+            REVENUE_NUMBER,
+            True,
+            "hi",
+        )
+        citizen.last_inbound_at = utcnow() - timedelta(days=3)
+        db.session.commit()
+        assert deliver(number, "http://127.0.0.1:5000/verify/") == SENT_TEMPLATE
+        citizen_writes(graph_url, wa_id)
+        db.session.get(Application, application_id).citizen.last_inbound_at = utcnow()
+        db.session.commit()
+        assert deliver(number, "http://127.0.0.1:5000/verify/") == SENT_DOCUMENT
+    sent = [m for m in conversation(graph_url, wa_id) if m["direction"] == "out"]
+    assert [m["type"] for m in sent] == ["template", "document"]
+    assert "जारी किया गया" in json.dumps(sent[0], ensure_ascii=False)
+    caption = sent[1]["body"]["document"]["caption"]
+    assert "संलग्न" in caption and number in caption
