@@ -12,6 +12,7 @@ from backoffice.audit import Actor
 from backoffice.clock import today_ist
 from backoffice.extensions import db
 from backoffice.models import Application, ApplicationEvent, Department, Document, utcnow
+from backoffice.ocr import verification
 from backoffice.payments.amounts import display
 from backoffice.payments.charges import ChargeError, application_charge
 from backoffice.problems import Problem, not_found
@@ -217,6 +218,7 @@ def attach_document(draft_id: int, body: dict[str, Any]) -> Application:
     document.application_id = draft.id
     document.requirement = requirement
     draft.updated_at = utcnow()
+    verification.queue_after_commit(db.session(), document.id)
     db.session.flush()
     db.session.refresh(draft)
     return draft

@@ -1,0 +1,144 @@
+"""Verifies one stored document: quality gate, extraction by its catalog kind, cross-check, masked result stored."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backoffice import documents
+from backoffice.extensions import db
+from backoffice.models import Application, Document, OcrResult
+from backoffice.ocr.crosscheck import cross_check
+from backoffice.ocr.extract import read_document
+from backoffice.ocr.masking import storable_fields
+from backoffice.ocr.messages import message_for
+from backoffice.ocr.preprocess import UnreadableImage
+from backoffice.workflow import DRAFT
+from catalog import load_catalog
+
+log = logging.getLogger(__name__)
+# Where attach_document leaves document ids during a transaction; OCR is queued once it commits.
+PENDING_KEY = "seva_ocr"
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def ocr_kind(document: Document) -> str | None:
+    """The catalog's `ocr_kind` for the requirement the document satisfies; None when nothing can be read."""
+    if document.application is None or not document.requirement:
+        return None
+    service = load_catalog().get(document.application.service)
+    kinds = {d.id: d.ocr_kind for d in service.documents} if service else {}
+    kind = kinds.get(document.requirement)
+    return kind if kind and kind != "none" else None
+
+
+def _iso_date(value: str) -> str:
+    match = _DMY.match(value.strip())
+    return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else value.strip()
+
+
+def form_answers(application: Application) -> dict[str, str]:
+    """The answers OCR can check, under cross_check's names, taken from the service's fields by type."""
+    service = load_catalog().get(application.service)
+    answers: dict[str, str] = {}
+    for field in service.fields if service else ():
+        value = application.answers.get(field.id)
+        if not isinstance(value, str) or not value:
+            continue
+        if field.type == "name":
+            answers.setdefault("name", value)  # the first name field is the applicant's
+        elif field.type == "date" and "birth" in field.id:
+            answers["dob"] = _iso_date(value)
+        elif field.type == "aadhaar":
+            answers["aadhaar_number"] = value
+        elif field.type == "pan":
+            answers["pan_number"] = value
+    return answers
+
+
+def result_for(document: Document) -> OcrResult | None:
+    """The stored result for the document's current content, if OCR has finished it."""
+    return db.session.scalar(
+        select(OcrResult).where(OcrResult.document_id == document.id, OcrResult.sha256 == document.sha256)
+    )
+
+
+def verify_document(document_id: str) -> tuple[OcrResult | None, bool]:
+    """Read, check and store the result for one document: (result, made now); a finished one is not redone.
+
+    Raises tesseract.OcrFailed when Tesseract fails, so that the caller may retry.
+    """
+    document = db.session.get(Document, document_id)
+    if document is None:
+        return None, False
+    done = result_for(document)
+    if done is not None:
+        return done, False
+    kind = ocr_kind(document)
+    if kind is None:
+        return None, False
+    started = time.monotonic()
+    try:
+        extraction = read_document(documents.read(document), kind)
+    except UnreadableImage:
+        extraction = None
+    if extraction is None or not extraction.quality.get("ok"):
+        quality = extraction.quality if extraction else {"ok": False, "reason": "unreadable", "metrics": {}}
+        result = OcrResult(document_id=document.id, sha256=document.sha256, kind=kind, verdict="refused",
+                           reasons=[quality.get("reason") or "unreadable"], confidences={}, fields={},
+                           quality=quality)  # fmt: skip
+    else:
+        verdict = cross_check(extraction, form_answers(document.application))
+        result = OcrResult(document_id=document.id, sha256=document.sha256, kind=kind, verdict=verdict.verdict,
+                           reasons=verdict.reasons, confidences=verdict.confidences,
+                           fields=storable_fields(extraction.fields), quality=extraction.quality)  # fmt: skip
+    result.seconds = round(time.monotonic() - started, 3)
+    db.session.add(result)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another worker finished the same version first: keep theirs
+        db.session.rollback()
+        return result_for(document), False
+    log.info("document %s: %s %s in %.1f s", document.id, kind, result.verdict, result.seconds)
+    return result, True
+
+
+def refusal_message(result: OcrResult) -> tuple[str, str] | None:
+    """(citizen id, what to fix in their language) when a draft's photo was refused; else None.
+
+    Only while the application is a draft can the citizen send the photo again; after submission the
+    officer sees the refusal beside the image and may raise a query instead.
+    """
+    document = db.session.get(Document, result.document_id)
+    if result.verdict != "refused" or document.application is None or document.application.status != DRAFT:
+        return None
+    citizen = document.citizen
+    language = citizen.language if citizen.language in ("en", "hi") else "hi"
+    return citizen.id, message_for(result.reasons[0] if result.reasons else "unreadable", language)
+
+
+def queue_after_commit(session: Session, document_id: str) -> None:
+    """Ask for OCR of `document_id` once `session` commits (a rolled-back attachment reads nothing)."""
+    if not event.contains(Session, "after_commit", _send_pending):
+        event.listen(Session, "after_commit", _send_pending)
+        event.listen(Session, "after_soft_rollback", _drop_pending)
+    session.info.setdefault(PENDING_KEY, []).append(document_id)
+
+
+def _send_pending(session: Session) -> None:
+    from backoffice.ocr.tasks import ocr_document
+
+    for document_id in session.info.pop(PENDING_KEY, []):
+        try:
+            ocr_document.delay(document_id)
+        except Exception:  # the attachment is committed; a broker outage must not turn it into an error
+            log.exception("could not queue OCR of document %s", document_id)
+
+
+def _drop_pending(session: Session, previous_transaction) -> None:
+    session.info.pop(PENDING_KEY, None)

@@ -1,0 +1,238 @@
+"""OCR of attached documents: the stored verdict and masked fields, idempotency, refusal texts, real workers."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select, text
+
+from backoffice import applications, citizens, documents
+from backoffice.app import create_app
+from backoffice.config import TestConfig as Settings
+from backoffice.demo import demo_answers, sample_image
+from backoffice.extensions import db
+from backoffice.models import Citizen, Document, OcrResult, utcnow
+from backoffice.ocr.messages import message_for
+from backoffice.ocr.verification import verify_document
+from catalog import load_catalog
+from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
+from tests.ocr import synthetic_cards
+from tests.servers import ROOT
+
+WA_ID = "919800000077"
+
+
+def card_photo(seed: int, **photo) -> tuple[synthetic_cards.Identity, bytes]:
+    """A fictional person and a photographed Aadhaar-like card of theirs."""
+    rng = np.random.default_rng(seed)
+    person = synthetic_cards.make_identity(rng)
+    card = synthetic_cards.draw_aadhaar(person, rng)
+    return person, synthetic_cards.photograph(card, rng, blur_sigma=photo.get("blur_sigma", 0.6), light=0.9)
+
+
+def attach_card(
+    citizen_id: str, person, photo: bytes, language: str = "en", answered_name: str | None = None
+):
+    """A draft of the income certificate whose answers are `person`'s, with `photo` attached as the Aadhaar."""
+    citizens.update(citizen_id, {"language": language})
+    y, m, d = person.dob.split("-")
+    answers = {**demo_answers(load_catalog()["income_certificate"], answered_name or person.name_en),
+               "date_of_birth": f"{d}/{m}/{y}", "aadhaar": person.aadhaar_number}  # fmt: skip
+    draft, _ = applications.create_draft(
+        {"citizen": citizen_id, "service": "income_certificate", "answers": answers}
+    )
+    document = documents.store(
+        photo, citizen_id, "whatsapp", filename="a.jpg", declared_mime="image/jpeg", sha256=None
+    )
+    db.session.flush()
+    applications.attach_document(
+        draft.id, {"citizen": citizen_id, "document_id": document.id, "requirement": "aadhaar_card"}
+    )
+    return document.id
+
+
+def test_attaching_an_aadhaar_stores_a_match_with_only_the_masked_number(app):
+    person, photo = card_photo(11)
+    with app.app_context():
+        document_id = attach_card("wa-ocr-1", person, photo)
+        db.session.commit()  # eager Celery in tests: the task runs on commit
+        result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id))
+        assert result.verdict == "match", result.reasons
+        assert result.fields["aadhaar_number"] == "XXXX-XXXX-" + person.aadhaar_number[-4:]
+        assert result.fields["dob"] == person.dob and result.confidences["name_similarity"] >= 85
+        raw = json.dumps(
+            [list(row) for row in db.session.execute(text("SELECT * FROM ocr_results"))], default=str
+        )
+        assert person.aadhaar_number not in raw
+
+
+def test_a_finished_result_is_not_redone(app):
+    person, photo = card_photo(12)
+    with app.app_context():
+        document_id = attach_card("wa-ocr-2", person, photo)
+        db.session.commit()
+        first = db.session.scalar(select(OcrResult.id).where(OcrResult.document_id == document_id))
+        started = time.monotonic()
+        result, made_now = verify_document(document_id)
+        assert (result.id, made_now) == (first, False)
+        assert time.monotonic() - started < 0.5  # no second Tesseract run
+        assert db.session.scalar(select(func.count()).select_from(OcrResult)) == 1
+
+
+def test_a_name_that_differs_is_a_mismatch(app):
+    person, photo = card_photo(13)
+    with app.app_context():
+        document_id = attach_card("wa-ocr-3", person, photo, answered_name="Mohan Lal Bhatia")
+        db.session.commit()
+        result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id))
+        assert result.verdict == "mismatch" and "name_mismatch" in result.reasons
+
+
+@pytest.fixture
+def worker_env(tmp_path, redis_url, standin):
+    """An app on a file database with Redis as broker, and the environment its workers need."""
+    from flask_migrate import upgrade
+
+    graph_url, graph_token = standin
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'seva.db'}", "REDIS_URL": redis_url,
+           "SECRET_KEY": "ocr-worker-test", "SEVA_DOCUMENTS_DIR": str(tmp_path / "documents"),
+           "WHATSAPP_GRAPH_URL": graph_url, "WHATSAPP_ACCESS_TOKEN": graph_token, "WHATSAPP_NUMBERS": NUMBERS,
+           "CELERY_VISIBILITY_TIMEOUT": "3", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    settings = Settings(environ=env, SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"], SECRET_KEY=env["SECRET_KEY"],
+                        DOCUMENTS_DIR=env["SEVA_DOCUMENTS_DIR"])  # fmt: skip
+    settings.CELERY = {**settings.CELERY, "task_always_eager": False, "broker_url": redis_url,
+                       "broker_transport_options": {"visibility_timeout": 3}}  # fmt: skip
+    app = create_app(settings)
+    with app.app_context():
+        upgrade()
+    workers: list[subprocess.Popen] = []
+
+    def start_worker(extra: dict | None = None) -> subprocess.Popen:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "backoffice.worker", "worker", "--pool", "solo",
+             "--loglevel", "WARNING", "-n", f"w{len(workers)}@%h"],
+            cwd=ROOT, env={**env, **(extra or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so a SIGKILL takes its Tesseract child too
+        )  # fmt: skip
+        workers.append(worker)
+        return worker
+
+    yield app, start_worker, graph_url
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=20)
+
+
+def wait_for_result(app, document_id: str, seconds: float) -> OcrResult | None:
+    """Poll the database until OCR has stored a result for the document."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with app.app_context():
+            result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id))
+            if result is not None:
+                db.session.expunge(result)
+                return result
+        time.sleep(0.2)
+    return None
+
+
+@pytest.mark.slow
+def test_a_real_worker_verifies_the_card_attached_on_redis(worker_env):
+    app, start_worker, _ = worker_env
+    start_worker()
+    person, photo = card_photo(21)
+    with app.app_context():
+        document_id = attach_card("wa-ocr-w1", person, photo)
+        db.session.commit()  # the task goes to Redis; the worker picks it up
+    result = wait_for_result(app, document_id, 90)
+    assert result is not None and result.verdict == "match", result and result.reasons
+    assert result.fields["aadhaar_number"] == "XXXX-XXXX-" + person.aadhaar_number[-4:]
+
+
+@pytest.mark.slow
+def test_a_blurred_photo_is_refused_and_the_citizen_told_in_hindi_within_10_seconds(worker_env):
+    app, start_worker, graph_url = worker_env
+    start_worker()
+    time.sleep(3)  # the worker is up before the upload, as in production
+    person, photo = card_photo(22, blur_sigma=6)
+    # The citizen sends the photo on WhatsApp, which opens the 24-hour window for a plain text reply.
+    body = json.dumps({"phone_number_id": REVENUE_NUMBER, "from": WA_ID, "text": "photo"}).encode()
+    urllib.request.urlopen(
+        urllib.request.Request(f"{graph_url}/_standin/inbound", body, {"Content-Type": "application/json"})
+    ).close()
+    with app.app_context():
+        started = time.monotonic()
+        document_id = attach_card("wa-ocr-w2", person, photo, language="hi")
+        citizen = db.session.get(Citizen, "wa-ocr-w2")
+        citizen.wa_id, citizen.phone_number_id = WA_ID, REVENUE_NUMBER
+        citizen.last_inbound_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    sent = []
+    while time.monotonic() - started < 10 and not sent:
+        with urllib.request.urlopen(f"{graph_url}/_standin/conversations/{WA_ID}") as response:
+            sent = [m for m in json.load(response)["messages"] if m["direction"] == "out"]
+        time.sleep(0.2)
+    assert sent, "the citizen heard nothing within 10 seconds"
+    print(f"upload to refusal text: {time.monotonic() - started:.2f} s")
+    assert message_for("blurred", "hi") in json.dumps(sent, ensure_ascii=False)
+    assert wait_for_result(app, document_id, 5).verdict == "refused"
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_task_leaves_the_job_to_another(worker_env, tmp_path):
+    app, start_worker, _ = worker_env
+    # Worker A's Tesseract announces itself, then hangs: A is killed while it is inside the task.
+    slow_bin, started = tmp_path / "slowbin", tmp_path / "tesseract-started"
+    slow_bin.mkdir()
+    (slow_bin / "tesseract").write_text(f"#!/bin/sh\ntouch {started}\nsleep 120\n")
+    (slow_bin / "tesseract").chmod(0o755)
+    first = start_worker({"PATH": f"{slow_bin}:{os.environ['PATH']}"})
+    person, photo = card_photo(23)
+    with app.app_context():
+        document_id = attach_card("wa-ocr-w3", person, photo)
+        db.session.commit()
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert started.exists(), "worker A never reached Tesseract"
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    assert wait_for_result(app, document_id, 0.5) is None  # nothing was stored by the killed worker
+    killed = time.monotonic()
+    start_worker()
+    result = wait_for_result(app, document_id, 90)
+    assert result is not None and result.verdict == "match", result and result.reasons
+    print(f"kill to result by worker B: {time.monotonic() - killed:.1f} s")
+
+
+def test_the_officer_sees_the_findings_beside_the_card_with_the_number_masked(app, client, auth, people):
+    person, photo = card_photo(14)
+    with app.app_context():
+        document_id = attach_card("wa-ocr-4", person, photo)
+        draft_id = db.session.get(Document, document_id).application_id
+        for requirement in load_catalog()["income_certificate"].documents:
+            if requirement.id != "aadhaar_card":
+                other = documents.store(sample_image(requirement.id), "wa-ocr-4", "whatsapp", filename="p.png",
+                                        declared_mime="image/png", sha256=None)  # fmt: skip
+                db.session.flush()
+                applications.attach_document(
+                    draft_id, {"citizen": "wa-ocr-4", "document_id": other.id, "requirement": requirement.id}
+                )
+        applications.submit(draft_id, {"citizen": "wa-ocr-4"})
+        db.session.commit()
+    auth.login("rev.officer")
+    page = client.get(f"/applications/{draft_id}").get_data(as_text=True)
+    card = page[page.index(f"/documents/{document_id}") :]
+    findings = card[card.index("OCR findings") : card.index("</aside>")]
+    assert "Matches the form" in findings
+    assert "XXXX-XXXX-" + person.aadhaar_number[-4:] in findings and person.aadhaar_number not in page
+    assert person.dob in findings
+    assert "Photo refused" in page and "too_small" in page  # the small stand-in proofs were refused
