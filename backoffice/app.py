@@ -25,7 +25,10 @@ def create_app(config: object | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects, the document store, Celery and the notification hook to `app`."""
-    from backoffice import models  # noqa: F401  (the tables must be known to SQLAlchemy and Alembic)
+    from backoffice import (
+        certificates_tasks,
+        models,  # noqa: F401  (the tables must be known to SQLAlchemy and Alembic)
+    )
     from backoffice.celery_app import celery_init_app
     from backoffice.document_store import build_document_store
     from backoffice.notifications import after_commit
@@ -37,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     app.extensions["seva_documents"] = build_document_store(app.config)
     celery_init_app(app)
     after_commit.install()
+    certificates_tasks.install()
 
     @app.teardown_request
     def _rollback_on_error(exc):
@@ -54,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.api import blueprint as api
     from backoffice.auth.routes import blueprint as auth
     from backoffice.certificate_lookup import verify_blueprint
+    from backoffice.certificate_officers import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
 
     app.register_blueprint(api, url_prefix="/api/v1")
@@ -61,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(officers)
     app.register_blueprint(admin, url_prefix="/admin")
     app.register_blueprint(verify_blueprint())
+    app.register_blueprint(certificate_officers)
 
 
 def register_commands(app: Flask) -> None:

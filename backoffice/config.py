@@ -45,10 +45,12 @@ class Config:
             "task_reject_on_worker_lost": True,
             "broker_connection_retry_on_startup": True,
             # Modules whose tasks a worker must know; add yours here (OCR, certificates, payments).
-            "include": ["backoffice.notifications.tasks", "backoffice.ocr.tasks"],
+            "include": ["backoffice.notifications.tasks", "backoffice.certificates_tasks", "backoffice.ocr.tasks"],
             # How long Redis keeps a task a dead worker took before handing it to another (acks_late).
             "broker_transport_options": {"visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))},
         }
+        # Approval queues the certificate task; off in tests that check the approved status itself.
+        self.ISSUE_ON_APPROVAL = env.get("SEVA_ISSUE_ON_APPROVAL", "1") == "1"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "0") == "1"
@@ -75,5 +77,6 @@ class TestConfig(Config):
         self.WHATSAPP_ACCESS_TOKEN = secrets.token_hex(16)
         self.CELERY = {**self.CELERY, "task_always_eager": True, "broker_url": "memory://"}
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
+        self.ISSUE_ON_APPROVAL = False
         for key, value in overrides.items():
             setattr(self, key, value)

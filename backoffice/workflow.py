@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
+
 from backoffice import audit
 from backoffice.audit import Actor
 from backoffice.extensions import db
@@ -148,4 +150,8 @@ def transition(
     )
     if notify:
         after_commit.queue_after_commit(db.session(), application.id, move.target)
+    if name == "approve" and current_app.config.get("ISSUE_ON_APPROVAL"):
+        from backoffice import certificates_tasks  # imports this module back
+
+        certificates_tasks.queue_after_commit(db.session(), application.id)
     return event

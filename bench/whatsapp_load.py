@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import secrets
 import shutil
 import statistics
@@ -113,8 +114,12 @@ def stop(procs: list[subprocess.Popen]) -> None:
             proc.kill()
 
 
-async def seva_run(citizens: int, turns: int, logs: Path) -> Run:
-    """Drive Seva's WhatsApp channel through the stand-in and measure acks and replies."""
+async def seva_run(citizens: int, turns: int, logs: Path, rate: float = 0.0) -> Run:
+    """Drive Seva's WhatsApp channel through the stand-in and measure acks and replies.
+
+    With `rate` > 0 every citizen pauses between turns (exponential think time) so that all of
+    them together offer about `rate` messages/s; with 0 they send as fast as replies come back.
+    """
     ports = {name: free_port() for name in ("redis", "rasa", "actions", "standin")}
     secret, token = secrets.token_hex(16), secrets.token_hex(16)
     env = {
@@ -222,6 +227,8 @@ async def seva_run(citizens: int, turns: int, logs: Path) -> Run:
             async def citizen(index: int) -> None:
                 phone = f"9198{index:08d}"
                 for kind, value, expected in SCRIPT[:turns]:
+                    if rate and index:
+                        await asyncio.sleep(random.expovariate(rate / citizens))
                     sent = time.perf_counter()
                     run.ack_ms.append(await post(phone, kind, value))
                     run.messages += 1
@@ -307,9 +314,11 @@ def main() -> None:
     parser.add_argument("--citizens", type=int, default=200)
     parser.add_argument("--turns", type=int, default=len(SCRIPT))
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--rate", type=float, default=0.0, help="offered messages/s for Seva (0: flat out)")
     args = parser.parse_args()
     logs = ROOT / "var" / "bench" / "logs"
-    seva = asyncio.run(seva_run(args.citizens, args.turns, logs)).summary()
+    seva = asyncio.run(seva_run(args.citizens, args.turns, logs, args.rate)).summary()
+    seva["offered_rate"] = args.rate or "flat out"
     report = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "seva": seva}
     if not args.skip_baseline:
         base = asyncio.run(baseline_run(args.citizens, args.turns, logs)).summary()

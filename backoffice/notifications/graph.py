@@ -70,3 +70,29 @@ class GraphClient:
             {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
              "template": {"name": name, "language": {"code": language}, "components": components}},
         )  # fmt: skip
+
+    def upload_media(self, phone_number_id: str, data: bytes, mime_type: str, filename: str) -> str:
+        """Upload a file to the media endpoint (multipart); return its media id for a later message."""
+        url = f"{self.base_url.rstrip('/')}/{self.version}/{phone_number_id}/media"
+        try:
+            response = httpx.post(
+                url, data={"messaging_product": "whatsapp", "type": mime_type},
+                files={"file": (filename, data, mime_type)},
+                headers={"Authorization": f"Bearer {self.token}"}, timeout=self.timeout,
+            )  # fmt: skip
+        except httpx.HTTPError as exc:
+            raise GraphError(0, f"{type(exc).__name__} uploading to the Graph API", None) from exc
+        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        if response.status_code != 200:
+            error = body.get("error", {}) if isinstance(body, dict) else {}
+            raise GraphError(int(error.get("code") or 0), str(error.get("message") or response.reason_phrase),
+                             response.status_code)  # fmt: skip
+        return str(body["id"])
+
+    def send_document(self, phone_number_id: str, to: str, media_id: str, filename: str, caption: str) -> str:
+        """Send an uploaded document with a caption (inside the 24 h window only); return Meta's message id."""
+        return self._post(
+            phone_number_id,
+            {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "document",
+             "document": {"id": media_id, "filename": filename, "caption": caption}},
+        )  # fmt: skip

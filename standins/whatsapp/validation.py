@@ -77,7 +77,9 @@ def validate_send(body: dict, media_exists: Callable[[str], bool], templates: Te
         raise missing_param("messaging_product")
     if body.get("recipient_type", "individual") != "individual":
         raise invalid_param("recipient_type must be individual")
-    wa_id = recipient_wa_id(body.get("to"))
+    # Username-era sends may name the user in `recipient` instead of `to`; `to` wins when both are given.
+    target = body.get("to") or body.get("recipient")
+    wa_id = recipient_wa_id(target)
     kind = body.get("type", "text")
     if kind not in MESSAGE_TYPES:
         raise GraphError(
@@ -102,7 +104,7 @@ def validate_send(body: dict, media_exists: Callable[[str], bool], templates: Te
         _string(content, "message_id", "reaction['message_id']", 128)
     elif kind == "contacts" and not isinstance(body["contacts"], list):
         raise GraphError(100, None, message="(#100) Param contacts must be an array.")
-    return Outbound(to=body["to"], wa_id=wa_id, type=kind, is_template=kind == "template")
+    return Outbound(to=target, wa_id=wa_id, type=kind, is_template=kind == "template")
 
 
 def _check_media(content: dict, kind: str, media_exists: Callable[[str], bool]) -> None:

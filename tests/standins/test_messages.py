@@ -250,3 +250,17 @@ async def test_media_message_needs_an_uploaded_id(http, standin):
     }
     status, body = await send(http, standin, message)
     assert (status, body["error"]["code"]) == (400, 131009)
+
+
+async def test_username_only_citizen_is_reached_through_recipient(http, standin):
+    user_id = "IN.asha_delhi_2026"
+    await say(http, standin, **{"from": None, "from_user_id": user_id})
+    message = {
+        "messaging_product": "whatsapp",
+        "recipient": user_id,
+        "type": "text",
+        "text": {"body": "नमस्ते"},
+    }
+    status, body = await send(http, standin, message)
+    assert status == 200, body
+    assert standin.outbound[-1]["body"]["recipient"] == user_id

@@ -1,0 +1,73 @@
+"""Sends an issued certificate to the citizen on WhatsApp: the PDF inside the 24 h window, else a template."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from backoffice.certificate_issuing import stored_pdf
+from backoffice.extensions import db
+from backoffice.models import Certificate
+from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphError
+from backoffice.notifications.send import (
+    NO_ADDRESS,
+    NOT_NOTIFIED,
+    OPTED_OUT,
+    _in_window,
+    _masked,
+    graph_client,
+    notify_status_change,
+)  # fmt: skip
+from catalog import load_catalog
+
+log = logging.getLogger(__name__)
+SENT_DOCUMENT = "sent_document"
+CAPTIONS = {
+    "en": "Your {service} {number} is attached. Scan its QR code or open {url} to check it.",
+    "hi": "आपका {service} {number} संलग्न है। इसकी जाँच के लिए QR कोड स्कैन करें या {url} खोलें।",
+}
+
+
+def caption_for(certificate: Certificate, language: str, verify_url: str) -> str:
+    """The short message sent with the PDF, in the citizen's language."""
+    service = load_catalog().get(certificate.application.service)
+    name = service.name.get(language) if service else certificate.application.service
+    return CAPTIONS[language].format(
+        service=name, number=certificate.number, url=f"{verify_url}{certificate.number}"
+    )
+
+
+def deliver(number: str, verify_url: str, client: GraphClient | None = None) -> str:
+    """Send certificate `number` to its citizen; return what happened (SENT_DOCUMENT, SENT_TEMPLATE, ...).
+
+    A document may only go inside the 24 h window; outside it the citizen gets the `issued` status
+    template, and replying to it opens the window. Raises GraphError when a retry may succeed.
+    """
+    certificate = db.session.scalar(select(Certificate).where(Certificate.number == number))
+    if certificate is None:
+        return NOT_NOTIFIED
+    application = certificate.application
+    citizen = application.citizen
+    if not citizen.wa_id:
+        return NO_ADDRESS
+    if not (_in_window(citizen) and citizen.phone_number_id):
+        return notify_status_change(application.id, "issued", client)
+    client = client or graph_client()
+    language = citizen.language if citizen.language in ("en", "hi") else "hi"
+    filename = f"{number}.pdf"
+    try:
+        media_id = client.upload_media(
+            citizen.phone_number_id, stored_pdf(certificate), "application/pdf", filename
+        )
+        client.send_document(citizen.phone_number_id, citizen.wa_id, media_id, filename,
+                             caption_for(certificate, language, verify_url))  # fmt: skip
+    except GraphError as error:
+        # Meta says the window closed after all: its word is final, so fall back to the template.
+        if error.code != WINDOW_CLOSED:
+            raise
+        if not citizen.opted_in:
+            return OPTED_OUT
+        return notify_status_change(application.id, "issued", client)
+    log.info("sent certificate %s to %s", number, _masked(citizen.wa_id))
+    return SENT_DOCUMENT

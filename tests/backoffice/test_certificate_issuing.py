@@ -1,0 +1,219 @@
+"""Approval issues a signed certificate through a real Celery worker, stores it, and sends it on WhatsApp."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from backoffice import workflow
+from backoffice.app import create_app
+from backoffice.audit import Actor
+from backoffice.certificate_delivery import SENT_DOCUMENT, deliver
+from backoffice.certificate_issuing import issue_for_application, stored_pdf
+from backoffice.config import TestConfig as Settings
+from backoffice.extensions import db
+from backoffice.models import Application, AuditEntry, Certificate, utcnow
+from backoffice.notifications.send import SENT_TEMPLATE
+from certificates.issue import Issuer
+from certificates.qr_code import read_qr_texts, render_pdf_page
+from certificates.settings import CertificateSettings
+from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, add_user, csrf_token, move
+from tests.servers import ROOT
+
+WA_ID = "919800000606"
+APPROVER = Actor("approver", "rev.approver", department="revenue")
+
+
+def conversation(graph_url: str, wa_id: str) -> list[dict]:
+    """The messages the stand-in holds for `wa_id`."""
+    with urllib.request.urlopen(f"{graph_url}/_standin/conversations/{wa_id}") as response:
+        return json.load(response)["messages"]
+
+
+def citizen_writes(graph_url: str, wa_id: str) -> None:
+    """The citizen sends a message, which opens the 24 h window at the stand-in too."""
+    body = json.dumps({"phone_number_id": REVENUE_NUMBER, "from": wa_id, "type": "text", "text": "status"})
+    request = urllib.request.Request(
+        f"{graph_url}/_standin/inbound", body.encode(), {"Content-Type": "application/json"}
+    )
+    urllib.request.urlopen(request).read()
+
+
+@pytest.fixture
+def issuing_setup(tmp_path, redis_url, standin, monkeypatch):
+    """An app on a file database with Redis, a real worker, its own development PKI, and an application under review."""
+    from flask_migrate import upgrade
+
+    from backoffice import demo
+
+    graph_url, graph_token = standin
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'seva.db'}", "REDIS_URL": redis_url,
+           "SECRET_KEY": "issuing-test", "SEVA_DOCUMENTS_DIR": str(tmp_path / "documents"),
+           "SEVA_PKI_DIR": str(tmp_path / "pki"), "SEVA_VERIFY_URL": "http://127.0.0.1:5000/verify/",
+           "WHATSAPP_GRAPH_URL": graph_url, "WHATSAPP_ACCESS_TOKEN": graph_token, "WHATSAPP_NUMBERS": NUMBERS,
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
+    for key in ("SEVA_PKI_DIR", "SEVA_VERIFY_URL"):
+        monkeypatch.setenv(key, env[key])
+    settings = Settings(environ=env, SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"], SECRET_KEY="issuing-test",
+                        DOCUMENTS_DIR=env["SEVA_DOCUMENTS_DIR"], ISSUE_ON_APPROVAL=True)  # fmt: skip
+    settings.CELERY = {**settings.CELERY, "task_always_eager": False, "broker_url": redis_url}
+    app = create_app(settings)
+    citizen_writes(graph_url, WA_ID)
+    with app.app_context():
+        upgrade()
+        add_user("rev.approver", "approver", "revenue")
+        application = demo.submitted_application("income_certificate", "wa-issuing", "9811177777", "en")
+        citizen = application.citizen
+        citizen.wa_id, citizen.phone_number_id, citizen.opted_in = WA_ID, REVENUE_NUMBER, True
+        citizen.last_inbound_at = utcnow()
+        workflow.transition(application, "start_review", APPROVER, notify=False)
+        db.session.commit()
+        application_id = application.id
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "backoffice.worker", "worker", "--pool", "solo", "--loglevel", "WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    yield app, application_id, graph_url, env
+    worker.terminate()
+    worker.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_approval_issues_stores_and_sends_a_certificate_that_verifies(issuing_setup, tmp_path):
+    app, application_id, graph_url, env = issuing_setup
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        workflow.transition(application, "approve", APPROVER)
+        db.session.commit()  # the worker picks up the certificate task from Redis
+    deadline, documents = time.monotonic() + 90, []
+    while time.monotonic() < deadline and not documents:
+        documents = [
+            m for m in conversation(graph_url, WA_ID) if m["direction"] == "out" and m["type"] == "document"
+        ]
+        time.sleep(0.3)
+    assert documents, "no document message reached the citizen's phone"
+    sent = json.dumps(documents[0], ensure_ascii=False)
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.status == "issued"
+        certificate = db.session.scalar(
+            select(Certificate).where(Certificate.application_id == application_id)
+        )
+        pdf = stored_pdf(certificate)
+        number = certificate.number
+        actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert pdf.startswith(b"%PDF")
+    assert number in sent and "Income" in sent  # the English caption names the certificate
+    assert {"application.approve", "application.issue", "certificate.issue"} <= actions
+    # The file on the phone is the stored, signed PDF.
+    media_id = documents[0]["body"]["document"]["id"]
+    with urllib.request.urlopen(f"{graph_url}/_standin/media/{media_id}") as response:
+        assert response.read() == pdf
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    qr_texts = read_qr_texts(render_pdf_page(path))
+    assert any(number.upper() in text for text in qr_texts)
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "backoffice.app", "certificates", "verify", str(path)],
+                            cwd=ROOT, env=env, capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "VERIFIED" in result.stdout and number in result.stdout
+    with app.test_client() as client:
+        page = client.get(f"/verify/{number}?lang=en").get_data(as_text=True)
+    assert 'data-state="valid"' in page and f"Valid · {number}" in page
+
+
+@pytest.fixture
+def issued_certificate(tmp_path, monkeypatch, request, people, submitted):
+    """An approved income application whose certificate is issued with a PKI of its own: (app, application id, number)."""
+    monkeypatch.setenv("SEVA_PKI_DIR", str(tmp_path / "pki"))
+    app = request.getfixturevalue("app")
+    application_id = submitted("income_certificate", "wa-revoke", "9811166666", "en")
+    move(app, application_id, "start_review", APPROVER)
+    move(app, application_id, "approve", APPROVER)
+    with app.app_context():
+        certificate = issue_for_application(application_id, Issuer(CertificateSettings.from_env()))
+        assert db.session.get(Application, application_id).status == "issued"
+        return app, application_id, certificate.number
+
+
+def post_action(client, application_id: int, number: str, action: str, reason: str):
+    """Post the revoke or reissue form from the application page, CSRF token included."""
+    token = csrf_token(client, f"/applications/{application_id}")
+    return client.post(f"/applications/{application_id}/certificates/{number}/{action}",
+                       data={"csrf_token": token, "reason": reason})  # fmt: skip
+
+
+def test_an_officer_without_approving_rights_cannot_revoke(issued_certificate, client, auth):
+    app, application_id, number = issued_certificate
+    auth.login("rev.officer")
+    page = client.get(f"/applications/{application_id}").get_data(as_text=True)
+    assert number in page and "Revoke" not in page
+    assert post_action(client, application_id, number, "revoke", "wrong income").status_code == 403
+    assert 'data-state="valid"' in client.get(f"/verify/{number}").get_data(as_text=True)
+
+
+def test_revoking_needs_a_reason_and_shows_on_the_public_page(issued_certificate, client, auth):
+    app, application_id, number = issued_certificate
+    auth.login("rev.approver")
+    refused = post_action(client, application_id, number, "revoke", "  ")
+    assert "needs a reason" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    post_action(client, application_id, number, "revoke", "income declared wrongly")
+    auth.logout()
+    page = client.get(f"/verify/{number}?lang=en").get_data(as_text=True)
+    assert 'data-state="revoked"' in page and "income declared wrongly" in page
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "certificate.revoke"))
+        assert entry.actor == "approver:rev.approver" and number in entry.subject
+
+
+def test_reissuing_revokes_the_old_certificate_in_favour_of_a_new_one(issued_certificate, client, auth):
+    app, application_id, number = issued_certificate
+    auth.login("rev.approver")
+    post_action(client, application_id, number, "reissue", "name misspelt")
+    old = client.get(f"/verify/{number}?lang=en").get_data(as_text=True)
+    with app.app_context():
+        fresh = db.session.scalar(select(Certificate).where(Certificate.number != number))
+        assert fresh.application_id == application_id and stored_pdf(fresh).startswith(b"%PDF")
+        actions = [
+            e.action
+            for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("certificate.%")))
+        ]
+        fresh_number = fresh.number
+    assert 'data-state="revoked"' in old and fresh_number in old
+    assert 'data-state="valid"' in client.get(f"/verify/{fresh_number}").get_data(as_text=True)
+    assert actions == ["certificate.issue", "certificate.revoke", "certificate.reissue"]
+
+
+def test_outside_the_window_the_citizen_gets_the_template_and_after_writing_the_pdf_in_hindi(
+    issued_certificate, standin
+):
+    app, application_id, number = issued_certificate
+    graph_url, token = standin
+    wa_id = "919800000607"
+    app.config.update(WHATSAPP_GRAPH_URL=graph_url, WHATSAPP_ACCESS_TOKEN=token, WHATSAPP_NUMBERS=NUMBERS)
+    with app.app_context():
+        citizen = db.session.get(Application, application_id).citizen
+        citizen.wa_id, citizen.phone_number_id, citizen.opted_in, citizen.language = (
+            wa_id,
+            REVENUE_NUMBER,
+            True,
+            "hi",
+        )
+        citizen.last_inbound_at = utcnow() - timedelta(days=3)
+        db.session.commit()
+        assert deliver(number, "http://127.0.0.1:5000/verify/") == SENT_TEMPLATE
+        citizen_writes(graph_url, wa_id)
+        db.session.get(Application, application_id).citizen.last_inbound_at = utcnow()
+        db.session.commit()
+        assert deliver(number, "http://127.0.0.1:5000/verify/") == SENT_DOCUMENT
+    sent = [m for m in conversation(graph_url, wa_id) if m["direction"] == "out"]
+    assert [m["type"] for m in sent] == ["template", "document"]
+    assert "जारी किया गया" in json.dumps(sent[0], ensure_ascii=False)
+    caption = sent[1]["body"]["document"]["caption"]
+    assert "संलग्न" in caption and number in caption
