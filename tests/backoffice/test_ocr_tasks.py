@@ -20,7 +20,7 @@ from backoffice.demo import demo_answers, sample_image
 from backoffice.extensions import db
 from backoffice.models import Citizen, Document, OcrResult, utcnow
 from backoffice.ocr.messages import message_for
-from backoffice.ocr.verification import verify_document
+from backoffice.ocr.verification import refusal_message, verify_document
 from catalog import load_catalog
 from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
 from tests.ocr import synthetic_cards
@@ -236,3 +236,42 @@ def test_the_officer_sees_the_findings_beside_the_card_with_the_number_masked(ap
     assert "XXXX-XXXX-" + person.aadhaar_number[-4:] in findings and person.aadhaar_number not in page
     assert person.dob in findings
     assert "Photo refused" in page and "too_small" in page  # the small stand-in proofs were refused
+
+
+def test_a_tesseract_failure_is_retried_and_the_document_still_verified(app, monkeypatch):
+    from backoffice.ocr import verification
+    from backoffice.ocr.tesseract import OcrFailed
+
+    calls = []
+    real = verification.read_document
+
+    def flaky(data, kind):
+        calls.append(kind)
+        if len(calls) == 1:
+            raise OcrFailed("tesseract was killed")
+        return real(data, kind)
+
+    monkeypatch.setattr(verification, "read_document", flaky)
+    person, photo = card_photo(15)
+    with app.app_context():
+        document_id = attach_card("wa-ocr-5", person, photo)
+        db.session.commit()
+        result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id))
+    assert len(calls) == 2 and result.verdict == "match"
+
+
+def test_the_refusal_text_goes_only_to_drafts_and_only_once(app, monkeypatch):
+    from backoffice.notifications import tasks as notification_tasks
+    from backoffice.ocr.tasks import ocr_document
+
+    told = []
+    monkeypatch.setattr(notification_tasks.send_citizen_text, "delay", lambda *args: told.append(args))
+    person, photo = card_photo(16, blur_sigma=6)
+    with app.app_context():
+        document_id = attach_card("wa-ocr-6", person, photo, language="hi")
+        db.session.commit()
+        ocr_document.delay(document_id)  # a redelivered message: the result stands, nobody is told twice
+        assert told == [("wa-ocr-6", message_for("blurred", "hi"))]
+        document = db.session.get(Document, document_id)
+        document.application.status = "submitted"  # too late to send another photo: the officer decides
+        assert refusal_message(verify_document(document_id)[0]) is None
