@@ -45,9 +45,15 @@ class Config:
             "task_reject_on_worker_lost": True,
             "broker_connection_retry_on_startup": True,
             # Modules whose tasks a worker must know; add yours here (OCR, certificates, payments).
-            "include": ["backoffice.notifications.tasks", "backoffice.certificates_tasks", "backoffice.ocr.tasks"],
+            "include": [
+                "backoffice.notifications.tasks",
+                "backoffice.certificates_tasks",
+                "backoffice.ocr.tasks",
+            ],
             # How long Redis keeps a task a dead worker took before handing it to another (acks_late).
-            "broker_transport_options": {"visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))},
+            "broker_transport_options": {
+                "visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+            },
         }
         # Approval queues the certificate task; off in tests that check the approved status itself.
         self.ISSUE_ON_APPROVAL = env.get("SEVA_ISSUE_ON_APPROVAL", "1") == "1"

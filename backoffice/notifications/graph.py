@@ -82,7 +82,9 @@ class GraphClient:
             )  # fmt: skip
         except httpx.HTTPError as exc:
             raise GraphError(0, f"{type(exc).__name__} uploading to the Graph API", None) from exc
-        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        body = (
+            response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        )
         if response.status_code != 200:
             error = body.get("error", {}) if isinstance(body, dict) else {}
             raise GraphError(int(error.get("code") or 0), str(error.get("message") or response.reason_phrase),
