@@ -27,13 +27,19 @@ CAPTIONS = {
     "en": "Your {service} {number} is attached. Scan its QR code or open {url} to check it.",
     "hi": "आपका {service} {number} संलग्न है। इसकी जाँच के लिए QR कोड स्कैन करें या {url} खोलें।",
 }
+# The acknowledgement of a submission: proof that the department received it, and by when it must decide.
+ACKNOWLEDGEMENT_CAPTIONS = {
+    "en": "Acknowledgement {number} of your application for {service} is attached. Check it at {url}.",
+    "hi": "{service} के आपके आवेदन की पावती {number} संलग्न है। जाँच के लिए {url} खोलें।",
+}
 
 
 def caption_for(certificate: Certificate, language: str, verify_url: str) -> str:
     """The short message sent with the PDF, in the citizen's language."""
     service = load_catalog().get(certificate.application.service)
     name = service.name.get(language) if service else certificate.application.service
-    return CAPTIONS[language].format(
+    captions = ACKNOWLEDGEMENT_CAPTIONS if certificate.kind == "acknowledgement" else CAPTIONS
+    return captions[language].format(
         service=name, number=certificate.number, url=f"{verify_url}{certificate.number}"
     )
 
@@ -52,6 +58,9 @@ def deliver(number: str, verify_url: str, client: GraphClient | None = None) -> 
     if not citizen.wa_id:
         return NO_ADDRESS
     if not (_in_window(citizen) and citizen.phone_number_id):
+        # The submission is already acknowledged by its status message; only a certificate earns a template.
+        if certificate.kind == "acknowledgement":
+            return NOT_NOTIFIED
         return notify_status_change(application.id, "issued", client)
     client = client or graph_client()
     language = citizen.language if citizen.language in ("en", "hi") else "hi"

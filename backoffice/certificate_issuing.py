@@ -16,6 +16,7 @@ from backoffice.intake.encryption import encrypt
 from backoffice.models import Application, ApplicationEvent, Certificate, Document, User, utcnow
 from catalog import load_catalog
 from certificates.issue import Issuer
+from certificates.receipts import ACKNOWLEDGEMENT, acknowledgement_facts
 from certificates.template import (
     Bilingual,
     CertificateFacts,
@@ -101,13 +102,22 @@ def facts_for(application: Application, number: str) -> CertificateFacts:
 
 
 def _next_number(application: Application) -> str:
-    count = db.session.scalar(select(func.count()).where(Certificate.application_id == application.id)) or 0
+    count = (
+        db.session.scalar(
+            select(func.count()).where(
+                Certificate.application_id == application.id, Certificate.kind != ACKNOWLEDGEMENT.kind
+            )
+        )
+        or 0
+    )
     return f"{application.number}-C{count + 1}"
 
 
-def _issue_and_store(application: Application, issuer: Issuer) -> Certificate:
-    number = _next_number(application)
-    issued = issuer.issue(template_for(application), facts_for(application, number))
+def _issue_and_store(
+    application: Application, issuer: Issuer, template: CertificateTemplate, facts: CertificateFacts
+) -> Certificate:
+    number = facts.number
+    issued = issuer.issue(template, facts)
     storage_key = secrets.token_hex(20)
     store = current_app.extensions["seva_documents"]
     store.put(storage_key, encrypt(issued.pdf, documents.keyring(), storage_key.encode()))
@@ -136,7 +146,10 @@ def issue_for_application(application_id: int, issuer: Issuer) -> Certificate | 
         return None
     from backoffice import workflow  # the workflow imports this module's trigger
 
-    certificate = _issue_and_store(application, issuer)
+    number = _next_number(application)
+    certificate = _issue_and_store(
+        application, issuer, template_for(application), facts_for(application, number)
+    )
     db.session.flush()
     workflow.transition(application, "issue", SYSTEM, notify=False)
     audit.record(SYSTEM, "certificate.issue", f"certificate:{certificate.number}",
@@ -179,7 +192,8 @@ def reissue(certificate: Certificate, reason: str, actor: Actor, issuer: Issuer)
             f"certificate {certificate.number} was already replaced by {certificate.replaced_by}"
         )
     application = certificate.application
-    fresh = _issue_and_store(application, issuer)
+    number = _next_number(application)
+    fresh = _issue_and_store(application, issuer, template_for(application), facts_for(application, number))
     db.session.flush()
     if certificate.revoked_at is None:
         revoke(certificate, reason or "reissued", actor, replaced_by=fresh.number)
@@ -190,3 +204,37 @@ def reissue(certificate: Certificate, reason: str, actor: Actor, issuer: Issuer)
     audit.record(actor, "certificate.reissue", f"certificate:{fresh.number}",
                  {"replaces": certificate.number, "reason": reason})  # fmt: skip
     return fresh
+
+
+def issue_acknowledgement(application_id: int, issuer: Issuer) -> Certificate | None:
+    """Issue and store the signed acknowledgement of a submitted application; None if it has one or is a draft."""
+    application = db.session.get(Application, application_id)
+    if application is None or application.number is None:
+        return None
+    exists = db.session.scalar(
+        select(Certificate).where(
+            Certificate.application_id == application_id, Certificate.kind == ACKNOWLEDGEMENT.kind
+        )
+    )
+    if exists is not None:
+        return None
+    service = load_catalog()[application.service]
+    language = application.language if application.language in ("hi", "en") else "hi"
+    facts = acknowledgement_facts(
+        number=f"{application.number}-A",
+        department=Department(
+            service.department, Bilingual(service.department_name.hi, service.department_name.en)
+        ),
+        service=service.id,
+        service_name=Bilingual(service.name.hi, service.name.en),
+        applicant_name=facts_for(application, "").holder_name or "—",
+        application_number=application.number,
+        decision_due=application.decision_by.strftime("%d-%m-%Y") if application.decision_by else "—",
+        received_at=(application.submitted_at or utcnow()).replace(tzinfo=UTC),
+        language=language,
+    )
+    certificate = _issue_and_store(application, issuer, ACKNOWLEDGEMENT, facts)
+    audit.record(SYSTEM, "acknowledgement.issue", f"certificate:{certificate.number}",
+                 {"application": application.number})  # fmt: skip
+    db.session.commit()
+    return certificate

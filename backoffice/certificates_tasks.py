@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from backoffice.certificate_delivery import deliver
-from backoffice.certificate_issuing import issue_for_application
+from backoffice.certificate_issuing import issue_acknowledgement, issue_for_application
 from backoffice.notifications.graph import GraphError
 from certificates.issue import Issuer
 from certificates.settings import CertificateSettings
@@ -36,6 +36,16 @@ def issue_certificate(self, application_id: int) -> str | None:
     return certificate.number
 
 
+@shared_task(bind=True, acks_late=True, max_retries=3, ignore_result=True)
+def acknowledge_submission(self, application_id: int) -> str | None:
+    """Issue the signed acknowledgement of submitted `application_id`, then queue its delivery."""
+    acknowledgement = issue_acknowledgement(application_id, worker_issuer())
+    if acknowledgement is None:
+        return None
+    deliver_certificate.delay(acknowledgement.number)
+    return acknowledgement.number
+
+
 @shared_task(bind=True, acks_late=True, max_retries=6, ignore_result=True)
 def deliver_certificate(self, number: str) -> str:
     """Send certificate `number` to the citizen on WhatsApp, retried while Meta is busy or down."""
@@ -47,17 +57,21 @@ def deliver_certificate(self, number: str) -> str:
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
 
 
-def queue_after_commit(session: Session, application_id: int) -> None:
-    """Ask for the certificate of `application_id` once `session` commits (a rolled-back approval issues nothing)."""
-    session.info.setdefault(PENDING_KEY, []).append(application_id)
+def queue_after_commit(session: Session, application_id: int, paper: str = "certificate") -> None:
+    """Ask for the `paper` (certificate or acknowledgement) of `application_id` once `session` commits.
+
+    A rolled-back approval or submission issues nothing.
+    """
+    session.info.setdefault(PENDING_KEY, []).append((paper, application_id))
 
 
 def _send_pending(session: Session) -> None:
-    for application_id in session.info.pop(PENDING_KEY, []):
+    for paper, application_id in session.info.pop(PENDING_KEY, []):
+        task = acknowledge_submission if paper == "acknowledgement" else issue_certificate
         try:
-            issue_certificate.delay(application_id)
-        except Exception:  # the approval is committed; a broker outage must not turn it into an error page
-            log.exception("could not queue the certificate of application %s", application_id)
+            task.delay(application_id)
+        except Exception:  # the move is committed; a broker outage must not turn it into an error page
+            log.exception("could not queue the %s of application %s", paper, application_id)
 
 
 def _drop_pending(session: Session, previous_transaction) -> None:

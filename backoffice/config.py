@@ -57,6 +57,8 @@ class Config:
         }
         # Approval queues the certificate task; off in tests that check the approved status itself.
         self.ISSUE_ON_APPROVAL = env.get("SEVA_ISSUE_ON_APPROVAL", "1") == "1"
+        # Submission queues a signed acknowledgement PDF for the citizen.
+        self.ACKNOWLEDGE_ON_SUBMIT = env.get("SEVA_ACKNOWLEDGE_ON_SUBMIT", "1") == "1"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "0") == "1"
@@ -84,5 +86,6 @@ class TestConfig(Config):
         self.CELERY = {**self.CELERY, "task_always_eager": True, "broker_url": "memory://"}
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ISSUE_ON_APPROVAL = False
+        self.ACKNOWLEDGE_ON_SUBMIT = False
         for key, value in overrides.items():
             setattr(self, key, value)

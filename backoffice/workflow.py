@@ -154,4 +154,8 @@ def transition(
         from backoffice import certificates_tasks  # imports this module back
 
         certificates_tasks.queue_after_commit(db.session(), application.id)
+    if name == "submit" and current_app.config.get("ACKNOWLEDGE_ON_SUBMIT"):
+        from backoffice import certificates_tasks  # imports this module back
+
+        certificates_tasks.queue_after_commit(db.session(), application.id, "acknowledgement")
     return event

@@ -16,6 +16,7 @@ from backoffice.app import create_app
 from backoffice.audit import Actor
 from backoffice.certificate_delivery import SENT_DOCUMENT, deliver
 from backoffice.certificate_issuing import issue_for_application, stored_pdf
+from backoffice.certificates_tasks import worker_issuer
 from backoffice.config import TestConfig as Settings
 from backoffice.extensions import db
 from backoffice.models import Application, AuditEntry, Certificate, utcnow
@@ -132,6 +133,7 @@ def test_approval_issues_stores_and_sends_a_certificate_that_verifies(issuing_se
 def issued_certificate(tmp_path, monkeypatch, request, people, submitted):
     """An approved income application whose certificate is issued with a PKI of its own: (app, application id, number)."""
     monkeypatch.setenv("SEVA_PKI_DIR", str(tmp_path / "pki"))
+    worker_issuer.cache_clear()  # reissuing in a view uses the process's issuer, which must see this PKI
     app = request.getfixturevalue("app")
     application_id = submitted("income_certificate", "wa-revoke", "9811166666", "en")
     move(app, application_id, "start_review", APPROVER)
@@ -217,3 +219,26 @@ def test_outside_the_window_the_citizen_gets_the_template_and_after_writing_the_
     assert "जारी किया गया" in json.dumps(sent[0], ensure_ascii=False)
     caption = sent[1]["body"]["document"]["caption"]
     assert "संलग्न" in caption and number in caption
+
+
+def test_submission_brings_a_signed_acknowledgement_that_verifies(app, submitted, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEVA_PKI_DIR", str(tmp_path / "pki"))
+    worker_issuer.cache_clear()  # as in a fresh worker process, which reads the keys' place from its environment
+    app.config["ACKNOWLEDGE_ON_SUBMIT"] = True
+    application_id = submitted("income_certificate", "wa-ack", "9811155555", "en")  # the task runs in-process
+    with app.app_context():
+        acknowledgement = db.session.scalar(
+            select(Certificate).where(Certificate.application_id == application_id)
+        )
+        number, kind, pdf = acknowledgement.number, acknowledgement.kind, stored_pdf(acknowledgement)
+        application = db.session.get(Application, application_id)
+        assert application.status != "issued" and number == f"{application.number}-A"
+    assert kind == "acknowledgement"
+    path = tmp_path / "acknowledgement.pdf"
+    path.write_bytes(pdf)
+    env = {**os.environ, "SEVA_PKI_DIR": str(tmp_path / "pki"), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "certificates.cli", "verify", str(path)],
+                            cwd=ROOT, env=env, capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0 and number in result.stdout, result.stderr
+    page = app.test_client().get(f"/verify/{number}?lang=en").get_data(as_text=True)
+    assert 'data-state="valid"' in page
