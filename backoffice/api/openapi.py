@@ -256,6 +256,14 @@ def openapi_document() -> dict[str, Any]:
                 "Withdraw an application", {"200": _json(_ref("ApplicationDetail"))}, [NUMBER], CITIZEN_BODY
             )
         },
+        "/applications/{number}/certificate/resend": {
+            "post": _op(
+                "Send the certificate in force to the citizen on WhatsApp again",
+                {"202": _json({"type": "object", "properties": {"certificate": {"type": "string"}}})},
+                [NUMBER],
+                CITIZEN_BODY,
+            )
+        },
         "/documents": {
             "post": {
                 "summary": "Check and store an upload",

@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import jsonify, request
 
-from backoffice import applications, catalog_json, citizens, documents
+from backoffice import applications, catalog_json, certificate_resend, citizens, documents
 from backoffice.api import blueprint
 from backoffice.api.openapi import openapi_document
+from backoffice.certificates_tasks import deliver_certificate
 from backoffice.extensions import db
 from backoffice.problems import Problem, not_found
 
@@ -148,6 +149,18 @@ def withdraw(number: str):
     application = applications.withdraw(number, _json_body())
     db.session.commit()
     return jsonify(applications.detail_json(application))
+
+
+@blueprint.post("/applications/<number>/certificate/resend")
+def resend_certificate(number: str):
+    """The citizen asks for their certificate again; it is sent on WhatsApp by a worker."""
+    certificate = certificate_resend.request_resend(number, _json_body().get("citizen"))
+    db.session.commit()
+    try:
+        deliver_certificate.delay(certificate.number)
+    except Exception as error:  # the broker is down: say so rather than promise a PDF that never comes
+        raise Problem(503, "unavailable", "cannot send the certificate just now; please try again") from error
+    return _created({"certificate": certificate.number}, 202)
 
 
 @blueprint.post("/documents")

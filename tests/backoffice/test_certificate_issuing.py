@@ -242,3 +242,49 @@ def test_submission_brings_a_signed_acknowledgement_that_verifies(app, submitted
     assert result.returncode == 0 and number in result.stdout, result.stderr
     page = app.test_client().get(f"/verify/{number}?lang=en").get_data(as_text=True)
     assert 'data-state="valid"' in page
+
+
+def test_asking_in_the_chat_sends_the_certificate_in_force_as_a_pdf(
+    issued_certificate, standin, api, client, auth
+):
+    app, application_id, number = issued_certificate
+    graph_url, token = standin
+    wa_id = "919800000608"
+    app.config.update(WHATSAPP_GRAPH_URL=graph_url, WHATSAPP_ACCESS_TOKEN=token, WHATSAPP_NUMBERS=NUMBERS)
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        application_number, citizen_id = application.number, application.citizen_id
+        citizen = application.citizen
+        citizen.wa_id, citizen.phone_number_id, citizen.opted_in = wa_id, REVENUE_NUMBER, True
+        citizen.last_inbound_at = utcnow() - timedelta(days=3)  # asking reopens the window
+        db.session.commit()
+    auth.login("rev.approver")
+    post_action(client, application_id, number, "reissue", "name misspelt")
+    with app.app_context():
+        fresh = db.session.scalar(select(Certificate.replaced_by).where(Certificate.number == number))
+    citizen_writes(graph_url, wa_id)  # "send my certificate again", to the bot
+    before = len(conversation(graph_url, wa_id))
+
+    answer = api.post(
+        f"/api/v1/applications/{application_number}/certificate/resend", json={"citizen": citizen_id}
+    )
+
+    assert answer.status_code == 202 and answer.get_json() == {"certificate": fresh}
+    sent = [m for m in conversation(graph_url, wa_id)[before:] if m["direction"] == "out"]
+    assert [m["type"] for m in sent] == ["document"]
+    assert sent[0]["body"]["document"]["filename"] == f"{fresh}.pdf"
+    with app.app_context():
+        assert "certificate.resend" in set(db.session.scalars(select(AuditEntry.action)))
+
+
+def test_a_certificate_is_never_resent_to_someone_else_nor_before_it_is_issued(app, api, submitted):
+    application_id = submitted("income_certificate", "wa-owner", "9811177777", "en")
+    with app.app_context():
+        application_number = db.session.get(Application, application_id).number
+    path = f"/api/v1/applications/{application_number}/certificate/resend"
+
+    stranger = api.post(path, json={"citizen": "wa-stranger"})
+    owner = api.post(path, json={"citizen": "wa-owner"})
+
+    assert stranger.status_code == 404 and stranger.get_json()["code"] == "not_found"
+    assert owner.status_code == 409 and owner.get_json()["code"] == "not_issued"
