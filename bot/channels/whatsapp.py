@@ -1,5 +1,6 @@
 """Rasa glue for the WhatsApp Cloud API: the `whatsapp` input channel and its output channel."""
 
+import asyncio
 import gc
 import hmac
 import json
@@ -27,6 +28,7 @@ from bot.whatsapp.recipients import RecipientBook
 from bot.whatsapp.replies import ReplySender
 from bot.whatsapp.signature import verify_signature
 from bot.whatsapp.templates import WindowClosedHook, send_template_instead
+from bot.whatsapp.turn_thread import TurnThread, run_on
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +47,17 @@ class WhatsAppOutput(OutputChannel):
         self._replies = replies
         self._recipients = recipients
         self._recipient = recipient
+        # The HTTP session and Redis client belong to the loop the channel runs on, where outputs are made.
+        try:
+            self._home: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            self._home = None  # made outside any loop: it sends from whichever loop calls it
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Send one whole bot message; `recipient_id` is the pseudonymous sender_id."""
+        await run_on(self._home or asyncio.get_running_loop(), self._send(recipient_id, message))
+
+    async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
         recipient = self._recipient or await self._recipients.lookup(recipient_id)
         if recipient is None:
             logger.warning("no WhatsApp address is known for %s; message not sent", recipient_id)
@@ -120,6 +130,7 @@ class WhatsAppInput(InputChannel):
         self._on_window_closed = on_window_closed
         self._idle_seconds = idle_seconds
         self._max_turns = max_turns
+        self._turns = TurnThread()
         self.inbox: Inbox | None = None
 
     def get_output_channel(self) -> OutputChannel:
@@ -131,9 +142,10 @@ class WhatsAppInput(InputChannel):
 
         async def deliver(turn: BotTurn) -> None:
             output = WhatsAppOutput(self.replies, self.recipients, turn.recipient)
-            await on_new_message(
-                UserMessage(turn.text, output, turn.sender_id, None, self.name(), turn.wamid, turn.metadata)
+            message = UserMessage(
+                turn.text, output, turn.sender_id, None, self.name(), turn.wamid, turn.metadata
             )
+            await self._turns.run(on_new_message(message))
 
         return Inbox(
             self.config,
@@ -152,6 +164,7 @@ class WhatsAppInput(InputChannel):
         """Stop the workers and close the HTTP and Redis connections."""
         if self.inbox is not None:
             await self.inbox.close()
+        self._turns.close()
         await self._session.close()
         await self._redis.close()
 

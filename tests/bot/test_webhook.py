@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import threading
 
 from bot.whatsapp.privacy import sender_id
 from tests.bot import meta
@@ -194,10 +195,11 @@ async def test_a_duplicate_is_answered_once_even_across_two_channel_processes(ma
 
 
 async def test_webhook_is_acknowledged_before_the_bot_runs(make_channel):
-    release = asyncio.Event()
+    release = threading.Event()  # the bot's turns run on a thread of their own
 
     async def blocked_bot(message):
-        await release.wait()
+        while not release.is_set():
+            await asyncio.sleep(0.01)
 
     harness = await make_channel(bot=blocked_bot)
     body = meta.raw(meta.inbound(meta.GENERAL, WA, meta.text(WA, "wamid.slow", "hi")))
@@ -236,3 +238,28 @@ async def test_redelivered_body_with_escaped_unicode_is_verified_on_raw_bytes(ma
     status = await harness.post(body, meta.signed_headers(body))
     await harness.settle()
     assert status == 200 and [m.text for m in harness.heard] == ["कृपया https://delhi.gov.in"]
+
+
+async def test_webhooks_are_acknowledged_while_a_turn_hogs_the_cpu(make_channel):
+    # Rasa's NLU and its synchronous Redis stores block the loop they run on; acks must not wait for them.
+    release, hogged = threading.Event(), threading.Event()
+
+    async def hogging_bot(message):
+        if message.text == "first":
+            release.wait(timeout=10)  # blocks the turn's event loop outright, as CPU-bound work does
+            hogged.set()
+
+    harness = await make_channel(bot=hogging_bot)
+    first = meta.raw(meta.inbound(meta.GENERAL, WA, meta.text(WA, "wamid.hog1", "first")))
+    assert await harness.post(first, meta.signed_headers(first)) == 200
+    while not harness.heard:
+        await asyncio.sleep(0.01)
+    second = meta.raw(meta.inbound(meta.GENERAL, OTHER, meta.text(OTHER, "wamid.hog2", "second")))
+    try:
+        status = await harness.post(second, meta.signed_headers(second))
+        acknowledged_during_the_turn = not hogged.is_set()
+    finally:
+        release.set()
+    await harness.settle()
+    assert status == 200 and acknowledged_during_the_turn
+    assert sorted(m.text for m in harness.heard) == ["first", "second"]
