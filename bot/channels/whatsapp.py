@@ -24,6 +24,7 @@ from bot.whatsapp.inbound import MalformedPayload, parse_webhook
 from bot.whatsapp.inbox import BotTurn, Inbox
 from bot.whatsapp.outbound import Recipient
 from bot.whatsapp.pager import ListPager
+from bot.whatsapp.payment_status import PaymentStatusForwarder
 from bot.whatsapp.recipients import RecipientBook
 from bot.whatsapp.replies import ReplySender
 from bot.whatsapp.signature import verify_signature
@@ -127,6 +128,7 @@ class WhatsAppInput(InputChannel):
         self.recipients = RecipientBook(self._redis)
         self.replies = ReplySender(self.graph, ListPager(self._redis), on_window_closed)
         self._documents = DocumentStore(self._session, config.backoffice_url, config.backoffice_token)
+        self.payments = PaymentStatusForwarder(self._session, config.backoffice_url, config.backoffice_token)
         self._on_window_closed = on_window_closed
         self._idle_seconds = idle_seconds
         self._max_turns = max_turns
@@ -158,6 +160,7 @@ class WhatsAppInput(InputChannel):
             self._on_window_closed,
             self._idle_seconds,
             self._max_turns,
+            self.payments,
         )
 
     async def close(self) -> None:

@@ -4,6 +4,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.whatsapp.payment_status import is_payment_status
+
 logger = logging.getLogger(__name__)
 
 MEDIA_KINDS = ("image", "document", "audio", "video", "sticker")
@@ -56,6 +58,8 @@ class StatusUpdate:
     recipient_id: str = ""
     recipient_user_id: str = ""
     error_codes: tuple[int, ...] = ()
+    # The whole status object when it reports a WhatsApp payment (`type: payment`), for the back-office.
+    payment: dict | None = None
 
 
 @dataclass
@@ -169,4 +173,5 @@ def _parse_status(raw: dict, phone_number_id: str) -> StatusUpdate | None:
         recipient_id=_str(raw.get("recipient_id")),
         recipient_user_id=_str(raw.get("recipient_user_id")),
         error_codes=codes,
+        payment=raw if is_payment_status(raw) else None,
     )

@@ -19,6 +19,7 @@ from bot.whatsapp.media import take_document
 from bot.whatsapp.ordering import SenderQueues
 from bot.whatsapp.outbound import Recipient
 from bot.whatsapp.pager import is_more_id
+from bot.whatsapp.payment_status import PaymentStatusForwarder
 from bot.whatsapp.privacy import sender_id, short_wamid
 from bot.whatsapp.recipients import RecipientBook
 from bot.whatsapp.replies import ReplySender
@@ -53,8 +54,10 @@ class Inbox:
         on_window_closed: WindowClosedHook = send_template_instead,
         idle_seconds: float = 30.0,
         max_turns: int = 100,
+        payments: PaymentStatusForwarder | None = None,
     ) -> None:
         self._config = config
+        self._payments = payments
         self._graph = graph
         self._deliveries = deliveries
         self._replies = replies
@@ -68,7 +71,7 @@ class Inbox:
         self._turns = asyncio.Semaphore(max_turns)
 
     def accept(self, batch: WebhookBatch) -> int:
-        """Queue every message for a known number and schedule the statuses; never waits on I/O."""
+        """Queue every message for a known number, schedule the statuses and payment forwards; never waits on I/O."""
         accepted = []
         for message in batch.messages:
             if message.phone_number_id not in self._config.numbers:
@@ -85,6 +88,10 @@ class Inbox:
             self._queues.put((message.phone_number_id, message.user_key), message)
         if batch.statuses:
             self._spawn(self._record_statuses(batch.statuses))
+        if self._payments is not None:
+            for update in batch.statuses:
+                if update.payment is not None:
+                    self._spawn(self._payments.forward(update.payment, update.phone_number_id))
         return len(accepted)
 
     async def join(self) -> None:
