@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.application_progress import answers_from_draft, documents_from_draft
 from actions.backoffice_api import FAILURES, BackOfficeError, backoffice
 from actions.catalog_source import catalog_source
+from actions.payments import offer_payment, subject
 from actions.tracking import shown_date
 from actions.turn import language_of, latest_turn
 from catalog import Catalog, CatalogError, Service
@@ -225,7 +226,7 @@ class ActionStartOver(Action):
 
 
 class ActionFinishApplication(Action):
-    """After the form: submit and tell the number, the decision date and any fee; or confirm the cancellation."""
+    """After the form: submit and tell the number and the decision date, then offer any fee's payment; or confirm the cancellation."""
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -269,5 +270,8 @@ class ActionFinishApplication(Action):
                 response="utter_application_submitted_no_deadline", service_name=name, number=result["number"]
             )
         if result.get("fee"):
-            dispatcher.utter_message(response="utter_fee_to_pay", fee=result["fee"]["label"].get(language))
+            return [
+                *cleared(),
+                *await offer_payment(dispatcher, tracker, subject("application", result["number"])),
+            ]
         return cleared()

@@ -156,6 +156,22 @@ class BackOffice:
         """One of the citizen's applications, or None."""
         return await self._get_or_none(f"/applications/{number}", params={"citizen": citizen})
 
+    async def create_payment(
+        self, citizen: str, subject: dict[str, str], language: str, provider: str
+    ) -> dict[str, Any]:
+        """Open (or get the live) payment of `subject` and its checkout by `provider`."""
+        body = {"subject": subject, "citizen": citizen, "language": language, "provider": provider}
+        return (await self.request("POST", "/payments", json=body))[1]
+
+    async def payment(self, reference: str, citizen: str) -> dict[str, Any] | None:
+        """One of the citizen's payments by our reference, or None."""
+        return await self._get_or_none(f"/payments/{reference}", params={"citizen": citizen})
+
+    async def resend_certificate(self, number: str, citizen: str) -> dict[str, Any]:
+        """Ask the back-office to send the application's certificate in force again; answers its number."""
+        body = {"citizen": citizen}
+        return (await self.request("POST", f"/applications/{number}/certificate/resend", json=body))[1]
+
     async def _get_or_none(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any] | None:
         try:
             return (await self.request("GET", path, params=params))[1]

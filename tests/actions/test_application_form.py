@@ -75,7 +75,7 @@ async def test_complete_application_in_english_gets_number_and_decision_date(cit
     submitted = chat.last("utter_application_submitted")
     assert re.fullmatch(r"DL-REV-\d{4}-\d{6}", submitted["number"])
     assert re.fullmatch(r"\d\d/\d\d/\d{4}", submitted["decision_by"])
-    assert "utter_fee_to_pay" not in chat.responses()  # income certificates are free
+    assert "utter_payment_link" not in chat.responses()  # income certificates are free
     assert chat.slots["answers"] is None and chat.slots["form_ready"] is False
 
     status, listed = api(backoffice_server, "GET", f"/citizens/{citizen}/applications")
@@ -261,7 +261,7 @@ async def test_text_instead_of_a_document_is_answered_with_how_to_send_one(citiz
     assert chat.responses() == ["utter_send_document", "utter_ask_document"]
 
 
-async def test_fee_is_told_after_submission_when_the_service_charges_one(citizen, backoffice_server):
+async def test_a_fee_after_submission_comes_with_its_payment_link(citizen, backoffice_server):
     chat = Conversation(citizen, language="hi")
     await chat.tap("apply_service", service="learner_licence")
     await answer_all_fields(chat, "learner_licence", language="hi")
@@ -270,4 +270,5 @@ async def test_fee_is_told_after_submission_when_the_service_charges_one(citizen
         await chat.tap("document_received", document_id=upload_photo(backoffice_server, citizen))
     # No time limit is notified for learner licences, so no decision date is promised.
     assert chat.last("utter_application_submitted_no_deadline")["number"].startswith("DL-TRA-")
-    assert "₹" in chat.last("utter_fee_to_pay")["fee"]
+    link = chat.last("utter_payment_link")  # from the real POST /api/v1/payments
+    assert "₹" in link["amount"] and link["url"] and link["reference"].startswith("SVP")

@@ -92,7 +92,7 @@ def test_devanagari_greeting_still_offers_the_language_choice(stack, citizen):
     [
         ("Apply for a service", "Which department"),
         ("Track my application", "no applications yet"),
-        ("Pay a bill or tax", "coming soon"),
+        ("Pay a bill or tax", "What would you like to pay"),
         ("Talk to a person", "coming soon"),
     ],
 )
