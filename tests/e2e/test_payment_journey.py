@@ -1,0 +1,100 @@
+"""A fee paid on WhatsApp end to end: apply for a driving licence renewal, get the payment link, pay it on the
+gateway stand-in, and the signed receipt PDF arrives on the citizen's stand-in phone."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import time
+import urllib.request
+
+import pytest
+
+from tests.e2e.test_applications import Citizen, answer_questions, choices_of, tap_where, text_of
+
+SERVICE = "driving_licence_renewal"  # a fixed fee of Rs 200, few questions
+_numbers = itertools.count(919800000900)
+
+
+@pytest.fixture
+def citizen() -> str:
+    """A fresh fictional mobile number per test."""
+    return str(next(_numbers))
+
+
+def pay_on_gateway(gateway_url: str, link_id: str) -> dict:
+    """Pay the link by UPI as the citizen would on the hosted page (the stand-in's payer control)."""
+    request = urllib.request.Request(
+        f"{gateway_url}/_standin/payment_links/{link_id}/pay",
+        data=json.dumps({"outcome": "paid", "method": "upi"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def message_with(stack, citizen: str, after: int, needle: str, timeout: float = 60.0) -> dict:
+    """The first message to `citizen` newer than `after` whose text holds `needle`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        messages = stack.get(f"/_standin/conversations/{citizen}?after={after}&wait=5")["messages"]
+        for message in messages:
+            if message["direction"] == "out" and needle in text_of(message):
+                return message
+    raise AssertionError(f"no message with {needle!r} to {citizen}")
+
+
+def documents_after(stack, citizen: str, after: int, timeout: float = 90.0) -> list[dict]:
+    """Wait for document messages to `citizen` newer than `after` that are not a submission's acknowledgement."""
+    deadline = time.monotonic() + timeout
+    cursor, found = after, []
+    while not found and time.monotonic() < deadline:
+        for message in stack.get(f"/_standin/conversations/{citizen}?after={cursor}&wait=5")["messages"]:
+            cursor = max(cursor, message["seq"])
+            body = message["body"]
+            acknowledgement = body.get("document", {}).get("caption", "").startswith("Acknowledgement")
+            if message["direction"] == "out" and body["type"] == "document" and not acknowledgement:
+                found.append(message)
+    return found
+
+
+def test_apply_pay_on_the_gateway_and_the_receipt_arrives(stack, citizen):
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("Hi")
+    _, menu = person.tap(tap_where(welcome, '"en"'), expect=2)
+    [departments] = person.tap(tap_where(menu, "/apply_service"))
+    [services] = person.tap(tap_where(departments, '"transport"'))
+    _, first = person.tap(tap_where(services, f'"{SERVICE}"'), expect=2)
+    summary = answer_questions(person, SERVICE, first, "en")
+    start = stack.last_seq(citizen)
+    [ask] = person.tap(tap_where(summary, "/affirm"))
+    while "has been submitted" not in text_of(ask):
+        if "/skip" in json.dumps(choices_of(ask)):
+            replies = person.tap(tap_where(ask, "/skip"))
+        else:
+            replies = person.send_photo(expect=2)
+            assert "Received" in text_of(replies[0])
+        ask = next((m for m in replies if "has been submitted" in text_of(m)), replies[-1])
+    number = re.search(r"DL-TRA-\d{4}-\d{6}", text_of(ask))[0]
+
+    # The payment link follows the submission: amount, lines, the hosted page and three choices.
+    link = message_with(stack, citizen, start, "Amount to pay")
+    shown = text_of(link)
+    assert "*₹200" in shown and "Payment reference: SVP" in shown
+    assert [c["title"] for c in choices_of(link)] == ["Pay with UPI", "Pay in WhatsApp", "Pay later"]
+    link_id = re.search(r"/pay/([A-Za-z0-9_]+)", shown)[1]
+
+    seq = stack.last_seq(citizen)
+    payment = pay_on_gateway(stack.gateway_url, link_id)
+    assert payment["status"] == "captured"
+
+    [receipt] = documents_after(stack, citizen, seq)
+    document = receipt["body"]["document"]
+    assert document["filename"].endswith(".pdf") and "receipt" in document.get("caption", "").lower()
+    media_id = document.get("id")
+    with urllib.request.urlopen(f"{stack.standin_url}/_standin/media/{media_id}", timeout=10) as response:
+        assert response.read().startswith(b"%PDF-")
+
+    [status] = person.say(f"status {number}")
+    assert number in text_of(status) and "Payment pending" not in text_of(status)
