@@ -105,10 +105,15 @@ async def offer_payment(
     except BackOfficeUnavailable:
         dispatcher.utter_message(response="utter_payment_unavailable")
         return [SlotSet("payment_subject", subject_slot(payment_subject))]
-    show_checkout(dispatcher, payment, language)
+    try:
+        show_checkout(dispatcher, payment, language)
+    except (KeyError, TypeError, AttributeError):
+        log.exception("the back-office answered a payment the bot cannot read")
+        dispatcher.utter_message(response="utter_payment_unavailable")
+        return [SlotSet("payment_subject", subject_slot(payment_subject))]
     return [
         SlotSet("payment_subject", subject_slot(payment_subject)),
-        SlotSet("payment_reference", payment["reference"]),
+        SlotSet("payment_reference", payment.get("reference")),
     ]
 
 
