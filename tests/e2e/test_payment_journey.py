@@ -6,12 +6,16 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import socket
+import subprocess
 import time
 import urllib.request
 
 import pytest
 
+from tests.e2e.conftest import start
 from tests.e2e.test_applications import Citizen, answer_questions, choices_of, tap_where, text_of
+from tests.servers import ROOT, wait_for_port
 
 SERVICE = "driving_licence_renewal"  # a fixed fee of Rs 200, few questions
 _numbers = itertools.count(919800000900)
@@ -21,6 +25,51 @@ _numbers = itertools.count(919800000900)
 def citizen() -> str:
     """A fresh fictional mobile number per test."""
     return str(next(_numbers))
+
+
+@pytest.fixture(scope="module")
+def gateway_url(stack, tmp_path_factory):
+    """The gateway stand-in and a Celery worker beside the stack, unless the stack already runs them.
+
+    The stack's back-office reads `RAZORPAY_BASE_URL` (default: the stand-in on 8082) and the development secrets it
+    shares with the stand-in, so the stand-in goes exactly there; its webhooks go to the stack's back-office.
+    """
+    if getattr(stack, "gateway_url", None):
+        yield stack.gateway_url
+        return
+    url = stack.env.get("RAZORPAY_BASE_URL", "http://127.0.0.1:8082")
+    port = int(url.rsplit(":", 1)[1])
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, (
+            f"port {port} is taken; the gateway stand-in needs it"
+        )
+    env = {
+        **stack.env,
+        "GATEWAY_PORT": str(port),
+        "GATEWAY_WEBHOOK_URL": stack.env["BACKOFFICE_URL"] + "/api/v1/payments/razorpay/webhook",
+        "GATEWAY_RETRY_DELAYS": "0.5,1,2",
+    }
+    logs = tmp_path_factory.mktemp("payment-logs")
+    python = str(ROOT / ".venv" / "bin" / "python")
+    procs = [
+        start([python, "-m", "standins.gateway"], env, logs / "gateway.log"),
+        start(
+            [python, "-m", "celery", "-A", "backoffice.worker", "worker", "--pool", "solo"],
+            env,
+            logs / "worker.log",
+        ),
+    ]
+    try:
+        wait_for_port(port, timeout=60)
+        yield url
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def pay_on_gateway(gateway_url: str, link_id: str) -> dict:
@@ -59,7 +108,7 @@ def documents_after(stack, citizen: str, after: int, timeout: float = 90.0) -> l
     return found
 
 
-def test_apply_pay_on_the_gateway_and_the_receipt_arrives(stack, citizen):
+def test_apply_pay_on_the_gateway_and_the_receipt_arrives(stack, gateway_url, citizen):
     person = Citizen(stack, citizen)
     [welcome] = person.say("Hi")
     _, menu = person.tap(tap_where(welcome, '"en"'), expect=2)
@@ -86,7 +135,7 @@ def test_apply_pay_on_the_gateway_and_the_receipt_arrives(stack, citizen):
     link_id = re.search(r"/pay/([A-Za-z0-9_]+)", shown)[1]
 
     seq = stack.last_seq(citizen)
-    payment = pay_on_gateway(stack.gateway_url, link_id)
+    payment = pay_on_gateway(gateway_url, link_id)
     assert payment["status"] == "captured"
 
     [receipt] = documents_after(stack, citizen, seq)
