@@ -86,12 +86,15 @@ def pay_on_gateway(gateway_url: str, link_id: str) -> dict:
 def message_with(stack, citizen: str, after: int, needle: str, timeout: float = 60.0) -> dict:
     """The first message to `citizen` newer than `after` whose text holds `needle`."""
     deadline = time.monotonic() + timeout
+    cursor, seen = after, []
     while time.monotonic() < deadline:
-        messages = stack.get(f"/_standin/conversations/{citizen}?after={after}&wait=5")["messages"]
-        for message in messages:
-            if message["direction"] == "out" and needle in text_of(message):
-                return message
-    raise AssertionError(f"no message with {needle!r} to {citizen}")
+        for message in stack.get(f"/_standin/conversations/{citizen}?after={cursor}&wait=5")["messages"]:
+            cursor = max(cursor, message["seq"])
+            if message["direction"] == "out":
+                if needle in text_of(message):
+                    return message
+                seen.append(text_of(message)[:120])
+    raise AssertionError(f"no message with {needle!r} to {citizen}; the bot said {seen}")
 
 
 def documents_after(stack, citizen: str, after: int, timeout: float = 90.0) -> list[dict]:
