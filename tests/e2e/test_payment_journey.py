@@ -150,3 +150,17 @@ def test_apply_pay_on_the_gateway_and_the_receipt_arrives(stack, gateway_url, ci
 
     [status] = person.say(f"status {number}")
     assert number in text_of(status) and "Payment pending" not in text_of(status)
+
+
+def test_a_bill_number_is_checked_politely_and_cancel_leaves_in_hindi(stack, citizen):
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("नमस्ते")
+    _, menu = person.tap(tap_where(welcome, '"hi"'), expect=2)
+    [which] = person.tap(tap_where(menu, "/pay_bill"))
+    assert "आप क्या भरना चाहते हैं" in text_of(which)
+    [ask] = person.tap(tap_where(which, '"property_tax"'))
+    assert "UPIC" in text_of(ask) and "रद्द" in text_of(ask)
+    [wrong] = person.say("AB-12")
+    assert "यह सही नहीं लग रहा" in text_of(wrong) and "8 से 20" in text_of(wrong)
+    left, again = person.say("रद्द", expect=2)
+    assert "कोई भुगतान नहीं किया गया" in text_of(left) and "आज मैं आपकी क्या मदद करूँ" in text_of(again)
