@@ -13,7 +13,12 @@ CITIZEN = "wa-pay0001"
 
 
 def tracker(
-    text: str, intent: str, entities: dict | None = None, language: str = "en", **slots: Any
+    text: str,
+    intent: str,
+    entities: dict | None = None,
+    language: str = "en",
+    sender: str = CITIZEN,
+    **slots: Any,
 ) -> Tracker:
     """A tracker whose latest message is `text`; slots as given (plus the language)."""
     message = {
@@ -27,7 +32,7 @@ def tracker(
         events.append({"event": "slot", "name": "bill_number", "value": slots["bill_number"]})
     return Tracker.from_dict(
         {
-            "sender_id": CITIZEN,
+            "sender_id": sender,
             "slots": {"language": language, **slots},
             "latest_message": message,
             "events": events,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from actions.certificate_resend import ActionResendCertificate
+from tests.actions.conftest import Conversation
 from tests.actions.payments_double import PaymentsDouble
 from tests.actions.single_turns import CITIZEN, run, tracker
+from tests.actions.test_application_form import answer_all_fields
 
 ISSUED = {"number": "DL-REV-2026-000001", "service": "income_certificate", "status": "issued"}
 
@@ -60,3 +62,18 @@ async def test_not_issued_not_theirs_none_and_an_outage_get_polite_answers(doubl
     double.down = True
     said, _ = await run(ActionResendCertificate(), tracker("mera certificate bhejo", "resend_certificate"))
     assert [m["response"] for m in said] == ["utter_try_later"]
+
+
+async def test_the_real_back_office_refuses_before_issue_and_for_another_citizen(backoffice_server):
+    chat = Conversation("wa-resend0001")
+    await chat.tap("apply_service", service="grievance")
+    await answer_all_fields(chat, "grievance")
+    await chat.tap("affirm")
+    await chat.tap("skip")
+    number = chat.last("utter_application_submitted_no_deadline")["number"]
+
+    asked = f"send certificate {number}"
+    said, _ = await run(ActionResendCertificate(), tracker(asked, "resend_certificate", sender=chat.citizen))
+    assert [m["response"] for m in said] == ["utter_certificate_not_issued"] and said[0]["number"] == number
+    said, _ = await run(ActionResendCertificate(), tracker(asked, "resend_certificate"))
+    assert [m["response"] for m in said] == ["utter_application_not_found"]  # another citizen's is not found
