@@ -272,6 +272,11 @@ class ActionFinishApplication(Action):
         if result.get("fee"):
             return [
                 *cleared(),
-                *await offer_payment(dispatcher, tracker, subject("application", result["number"])),
+                *await offer_payment(
+                    dispatcher,
+                    tracker,
+                    subject("application", result["number"]),
+                    not_found="utter_payment_unavailable",  # its number was given a moment ago
+                ),
             ]
         return cleared()

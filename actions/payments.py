@@ -83,14 +83,18 @@ async def offer_payment(
     tracker: Tracker,
     payment_subject: dict[str, str],
     provider: str = "gateway",
+    not_found: str | None = None,
 ) -> list[SlotSet]:
-    """Open (or get) the subject's payment with `provider` and show it; every refusal gets a polite answer."""
+    """Open (or get) the subject's payment with `provider` and show it; every refusal gets a polite answer.
+
+    `not_found` replaces the "check the number" answer where the number cannot be wrong (just submitted).
+    """
     language = language_of(tracker)
     try:
         payment = await backoffice.create_payment(tracker.sender_id, payment_subject, language, provider)
     except BackOfficeError as error:
-        if error.code == "not_found":  # a 404 without it is a missing route: the back-office is not ready
-            not_found = (
+        if error.code == "not_found":
+            not_found = not_found or (
                 "utter_payment_not_found"
                 if payment_subject["kind"] == "application"
                 else "utter_bill_not_found"

@@ -206,3 +206,18 @@ async def test_checking_a_payment_by_reference_or_the_last_one_offered(double):
     assert said[0]["response"] == "utter_payment_paid" and said[0]["subject"].startswith("लर्नर लाइसेंस")
     said, _ = await run(ActionCheckPayment(), tracker("check SVPZZZZZZZZZZZZ", "check_payment"))
     assert said[0]["response"] == "utter_payment_reference_unknown"
+
+
+async def test_a_fee_that_cannot_be_opened_after_submission_asks_to_pay_later(double):
+    said, slots = await run(
+        ActionFinishApplication(),
+        tracker(
+            "/affirm", "affirm", form_outcome="submit", draft_id=7, application_service="learner_licence"
+        ),
+    )
+    # Not "check the number": the bot gave that number a moment ago.
+    assert [m["response"] for m in said] == [
+        "utter_application_submitted_no_deadline",
+        "utter_payment_unavailable",
+    ]
+    assert slots["draft_id"] is None
