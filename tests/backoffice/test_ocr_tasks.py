@@ -206,6 +206,9 @@ def test_a_worker_killed_mid_task_leaves_the_job_to_another(worker_env, tmp_path
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
     assert wait_for_result(app, document_id, 0.5) is None  # nothing was stored by the killed worker
+    # Kombu hands back an unacked job only once it is older than the visibility timeout (3 s here), and a
+    # worker checks at start-up and then only every ~100 s: start the second one after the timeout.
+    time.sleep(3.5)
     killed = time.monotonic()
     start_worker()
     result = wait_for_result(app, document_id, 90)

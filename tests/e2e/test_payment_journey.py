@@ -111,6 +111,8 @@ def documents_after(stack, citizen: str, after: int, timeout: float = 90.0) -> l
     return found
 
 
+# Strict: once the route and the receipt task land this passes, and the marker must go.
+@pytest.mark.xfail(strict=True, reason="issue 7: no POST /api/v1/payments route and no receipt task yet")
 def test_apply_pay_on_the_gateway_and_the_receipt_arrives(stack, gateway_url, citizen):
     person = Citizen(stack, citizen)
     [welcome] = person.say("Hi")
