@@ -15,6 +15,8 @@ from catalog.validation import check_kno, check_upic, explain
 BILLS = {"property_tax": check_upic, "water_bill": check_kno}
 # Typed words that leave the question instead of answering it (never when the text is a valid number).
 LEAVING = ("cancel", "main_menu", "deny", "go_back", "greet")
+# The words the question itself tells the citizen to type to stop: honoured whatever the NLU's confidence.
+STOP_WORDS = {"cancel", "रद्द", "radd"}
 MAX_FAILURES = 3
 BILL_SLOTS = ("bill_kind", "bill_number", "bill_failures")
 
@@ -68,7 +70,8 @@ class ValidateBillPaymentForm(FormValidationAction):
         if checked.reason is None:
             return {"bill_number": checked.value}
         turn = latest_turn(tracker)
-        if turn.intent in LEAVING and (turn.tapped or turn.confidence >= 0.8):
+        said = turn.text.strip(" .!*").casefold()
+        if said in STOP_WORDS or (turn.intent in LEAVING and (turn.tapped or turn.confidence >= 0.8)):
             dispatcher.utter_message(response="utter_bill_cancelled")
             return {"bill_number": None, "bill_kind": None}
         failures = int(tracker.get_slot("bill_failures") or 0) + 1

@@ -184,6 +184,11 @@ async def test_cancel_or_three_misses_leave_the_bill_form(double):
     said, slots = await run(form, tracker("cancel", "cancel", bill_kind="water_bill", bill_number="cancel"))
     assert said[0]["response"] == "utter_bill_cancelled" and slots["bill_kind"] is None
     assert slots["requested_slot"] is None  # the form ends
+    # The word the question tells a Hindi citizen to type stops it, however unsure the NLU is of it.
+    said, slots = await run(
+        form, tracker("रद्द", "nlu_fallback", language="hi", bill_kind="property_tax", bill_number="रद्द")
+    )
+    assert said[0]["response"] == "utter_bill_cancelled" and slots["bill_kind"] is None
     said, slots = await run(
         form, tracker("12", "inform", bill_kind="water_bill", bill_number="12", bill_failures=2.0)
     )
