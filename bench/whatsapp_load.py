@@ -33,7 +33,7 @@ from standins.whatsapp.app import create_app
 from standins.whatsapp.graph_routes import CLOUD_API
 from standins.whatsapp.settings import Settings
 from standins.whatsapp.webhooks import contact, envelope, serialize, sign
-from tests.servers import ROOT, free_port, wait_for_port
+from tests.servers import ROOT, free_port, start, stop, wait_for_port
 
 NUMBER = "100000000000001"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -97,23 +97,6 @@ class Run:
         }
 
 
-def spawn(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT) -> subprocess.Popen:
-    """Start a server process with its output in `log`."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-
-
-def stop(procs: list[subprocess.Popen]) -> None:
-    """Terminate servers and wait for them."""
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 async def seva_run(citizens: int, turns: int, logs: Path, rate: float = 0.0) -> Run:
     """Drive Seva's WhatsApp channel through the stand-in and measure acks and replies.
 
@@ -163,13 +146,13 @@ async def seva_run(citizens: int, turns: int, logs: Path, rate: float = 0.0) -> 
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", ports["standin"]).start()
     procs = [
-        spawn(["redis-server", "--port", str(ports["redis"]), "--save", ""], env, logs / "redis.log"),
-        spawn(
+        start(["redis-server", "--port", str(ports["redis"]), "--save", ""], env, logs / "redis.log"),
+        start(
             [str(RASA), "run", "actions", "--actions", "actions", "--port", str(ports["actions"])],
             env,
             logs / "actions.log",
         ),
-        spawn(
+        start(
             [
                 str(RASA),
                 "run",
@@ -276,7 +259,7 @@ async def baseline_run(citizens: int, turns: int, logs: Path) -> Run:
     """Drive a plain `rasa init` bot through the REST channel with the same concurrency."""
     model = await asyncio.to_thread(ensure_baseline_model, logs)
     port = free_port()
-    proc = spawn(
+    proc = start(
         [str(RASA), "run", "--model", str(model), "--port", str(port)],
         dict(os.environ),
         logs / "baseline.log",

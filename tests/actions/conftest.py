@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -20,7 +19,7 @@ from actions import backoffice_api, catalog_source
 from actions.application_form import ActionAskAnswer, ValidateApplicationForm
 from actions.application_lifecycle import ActionFinishApplication, ActionStartApplication
 from tests.actions.payments_double import TOKEN, PaymentsDouble
-from tests.servers import ROOT, free_port, wait_for_port
+from tests.servers import ROOT, free_port, serving, wait_for_port
 
 BACKOFFICE_PYTHON = ROOT / ".venv" / "bin" / "python"
 
@@ -67,16 +66,11 @@ async def _point_actions_at_backoffice(backoffice_server):
 async def double():
     """The payments double (tests/actions/payments_double.py) on a free port, with the actions pointed at it."""
     fake = PaymentsDouble()
-    runner = web.AppRunner(fake.app())
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    fake.url = f"http://127.0.0.1:{port}"
-    backoffice_api.backoffice.settings = backoffice_api.Settings(fake.url, TOKEN, timeout=5)
-    await backoffice_api.backoffice.close()
-    yield fake
-    await backoffice_api.backoffice.close()
-    await runner.cleanup()
+    async with serving(fake.app()) as fake.url:
+        backoffice_api.backoffice.settings = backoffice_api.Settings(fake.url, TOKEN, timeout=5)
+        await backoffice_api.backoffice.close()
+        yield fake
+        await backoffice_api.backoffice.close()
 
 
 def upload_photo(server: dict[str, str], citizen: str) -> str:

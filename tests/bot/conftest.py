@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 
 import aiohttp
 import pytest
-from aiohttp import web
 from redis.asyncio import Redis
 from sanic import Sanic
 
@@ -18,7 +17,7 @@ from bot.channels.whatsapp import WhatsAppInput
 from bot.whatsapp.config import ChannelConfig
 from bot.whatsapp.graph import RetryPolicy
 from tests.bot import doubles, meta
-from tests.servers import ROOT, free_port, wait_for_port
+from tests.servers import ROOT, free_port, serving, wait_for_port
 
 GRAPH_TOKEN = "test-graph-token"
 NUMBERS = {meta.GENERAL: "general", meta.REVENUE: "revenue"}
@@ -124,13 +123,8 @@ async def standin(standin_url):
 async def document_store():
     """TEST DOUBLE of the back-office document store, served on a free port."""
     double = doubles.DocumentStoreDouble()
-    runner = web.AppRunner(double.app())
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    double.url = f"http://127.0.0.1:{port}"
-    yield double
-    await runner.cleanup()
+    async with serving(double.app()) as double.url:
+        yield double
 
 
 @pytest.fixture

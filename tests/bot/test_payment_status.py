@@ -6,7 +6,7 @@ import pytest
 from aiohttp import web
 
 from tests.bot import doubles, meta
-from tests.servers import free_port
+from tests.servers import serving
 
 WA = "919812345678"
 
@@ -52,13 +52,8 @@ async def backoffice():
     double = PaymentStatusDouble()
     app = web.Application()
     app.router.add_post("/api/v1/payments/whatsapp/status", double.post)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    double.url = f"http://127.0.0.1:{port}"
-    yield double
-    await runner.cleanup()
+    async with serving(app) as double.url:
+        yield double
 
 
 async def test_a_payment_status_is_forwarded_whole_with_the_token_and_others_are_not(

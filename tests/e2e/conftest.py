@@ -9,12 +9,11 @@ import secrets
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from bot.whatsapp.privacy import sender_id
-from tests.servers import ROOT, free_port, wait_for_port
+from tests.servers import ROOT, free_port, start, stop, wait_for_port
 
 MODEL = ROOT / "models" / "seva.tar.gz"
 GENERAL_NUMBER = "100000000000001"
@@ -82,11 +81,6 @@ class Stack:
         """The newest sequence number in the citizen's conversation (0 when empty)."""
         messages = self.get(f"/_standin/conversations/{citizen}?after=0&wait=0")["messages"]
         return max((m["seq"] for m in messages), default=0)
-
-
-def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    """Start a process with its output in `log`."""
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
 @pytest.fixture(scope="session")
@@ -167,10 +161,4 @@ def stack(redis_url, tmp_path_factory):
             wait_for_port(port, timeout=240)
         yield Stack(env, f"http://127.0.0.1:{ports['standin']}", f"http://127.0.0.1:{ports['rasa']}")
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)

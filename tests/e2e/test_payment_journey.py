@@ -7,15 +7,13 @@ import itertools
 import json
 import re
 import socket
-import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import start
 from tests.e2e.test_applications import Citizen, answer_questions, choices_of, tap_where, text_of
-from tests.servers import ROOT, wait_for_port
+from tests.servers import ROOT, start, stop, wait_for_port
 
 SERVICE = "driving_licence_renewal"  # a fixed fee of Rs 200, few questions
 _numbers = itertools.count(919800000900)
@@ -63,13 +61,7 @@ def gateway_url(stack, tmp_path_factory):
         wait_for_port(port, timeout=60)
         yield url
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)
 
 
 def pay_on_gateway(gateway_url: str, link_id: str) -> dict:
