@@ -40,8 +40,7 @@ class ActionResendCertificate(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         """Resend, or ask which application's certificate."""
-        turn = latest_turn(tracker)
-        number = str(turn.entities.get("number") or "").upper() or turn.application_number()
+        number = latest_turn(tracker).application_number()
         if number:
             await resend(dispatcher, tracker, number)
             return []

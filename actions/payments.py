@@ -168,9 +168,7 @@ class ActionPayFee(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         """Offer the payment of the application named (by tap or in the text), or find it."""
-        turn = latest_turn(tracker)
-        number = str(turn.entities.get("number") or "").upper() or turn.application_number()
-        return await pay_fee(dispatcher, tracker, number, "gateway")
+        return await pay_fee(dispatcher, tracker, latest_turn(tracker).application_number(), "gateway")
 
 
 class ActionCheckPayment(Action):

@@ -26,7 +26,9 @@ class Turn:
         return self.text.startswith("/")
 
     def application_number(self) -> str | None:
-        """An application number written in the message, upper-cased, if any."""
+        """An application number tapped (the `number` entity of a list row) or written, upper-cased, if any."""
+        if self.entities.get("number"):
+            return str(self.entities["number"]).upper()
         match = APPLICATION_NUMBER.search(self.text)
         return match[0].upper() if match else None
 
