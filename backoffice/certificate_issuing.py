@@ -16,7 +16,7 @@ from backoffice.intake.encryption import encrypt
 from backoffice.models import Application, ApplicationEvent, Certificate, Document, User, utcnow
 from catalog import load_catalog
 from certificates.issue import Issuer
-from certificates.receipts import ACKNOWLEDGEMENT, acknowledgement_facts
+from certificates.receipts import ACKNOWLEDGEMENT, RECEIPT, acknowledgement_facts
 from certificates.template import (
     Bilingual,
     CertificateFacts,
@@ -101,11 +101,15 @@ def facts_for(application: Application, number: str) -> CertificateFacts:
     )
 
 
+# Papers issued alongside an application that are not its certificate: they neither count nor get resent.
+OTHER_PAPERS = (ACKNOWLEDGEMENT.kind, RECEIPT.kind)
+
+
 def _next_number(application: Application) -> str:
     count = (
         db.session.scalar(
             select(func.count()).where(
-                Certificate.application_id == application.id, Certificate.kind != ACKNOWLEDGEMENT.kind
+                Certificate.application_id == application.id, Certificate.kind.not_in(OTHER_PAPERS)
             )
         )
         or 0

@@ -6,12 +6,10 @@ from sqlalchemy import select
 
 from backoffice import applications, audit, citizens
 from backoffice.audit import Actor
+from backoffice.certificate_issuing import OTHER_PAPERS
 from backoffice.extensions import db
 from backoffice.models import Certificate
 from backoffice.problems import Problem
-
-# Papers issued alongside an application that are not its certificate.
-OTHER_PAPERS = ("acknowledgement", "receipt")
 
 
 def certificate_in_force(application_id: int) -> Certificate | None:
