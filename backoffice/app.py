@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.certificate_lookup import verify_blueprint
     from backoffice.certificate_officers import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
+    from backoffice.payment_officers import blueprint as payment_officers
 
     app.register_blueprint(api, url_prefix="/api/v1")
     app.register_blueprint(auth)
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin, url_prefix="/admin")
     app.register_blueprint(verify_blueprint())
     app.register_blueprint(certificate_officers)
+    app.register_blueprint(payment_officers)
 
 
 def register_commands(app: Flask) -> None:

@@ -32,13 +32,18 @@ ACKNOWLEDGEMENT_CAPTIONS = {
     "en": "Acknowledgement {number} of your application for {service} is attached. Check it at {url}.",
     "hi": "{service} के आपके आवेदन की पावती {number} संलग्न है। जाँच के लिए {url} खोलें।",
 }
+RECEIPT_CAPTIONS = {
+    "en": "Your payment receipt {number} for {service} is attached. Check it at {url}.",
+    "hi": "{service} के भुगतान की आपकी रसीद {number} संलग्न है। जाँच के लिए {url} खोलें।",
+}
+PAPER_CAPTIONS = {"acknowledgement": ACKNOWLEDGEMENT_CAPTIONS, "receipt": RECEIPT_CAPTIONS}
 
 
 def caption_for(certificate: Certificate, language: str, verify_url: str) -> str:
     """The short message sent with the PDF, in the citizen's language."""
-    service = load_catalog().get(certificate.application.service)
-    name = service.name.get(language) if service else certificate.application.service
-    captions = ACKNOWLEDGEMENT_CAPTIONS if certificate.kind == "acknowledgement" else CAPTIONS
+    service = load_catalog().get(certificate.service_id)
+    name = service.name.get(language) if service else certificate.service_id
+    captions = PAPER_CAPTIONS.get(certificate.kind, CAPTIONS)
     return captions[language].format(
         service=name, number=certificate.number, url=f"{verify_url}{certificate.number}"
     )
@@ -53,15 +58,15 @@ def deliver(number: str, verify_url: str, client: GraphClient | None = None) -> 
     certificate = db.session.scalar(select(Certificate).where(Certificate.number == number))
     if certificate is None:
         return NOT_NOTIFIED
-    application = certificate.application
-    citizen = application.citizen
+    citizen = certificate.owner
     if not citizen.wa_id:
         return NO_ADDRESS
     if not (_in_window(citizen) and citizen.phone_number_id):
-        # The submission is already acknowledged by its status message; only a certificate earns a template.
-        if certificate.kind == "acknowledgement":
+        # An acknowledgement or receipt follows a message that already said it all; only a certificate
+        # earns a template outside the window.
+        if certificate.kind in PAPER_CAPTIONS:
             return NOT_NOTIFIED
-        return notify_status_change(application.id, "issued", client)
+        return notify_status_change(certificate.application_id, "issued", client)
     client = client or graph_client()
     language = citizen.language if citizen.language in ("en", "hi") else "hi"
     filename = f"{number}.pdf"
@@ -77,6 +82,8 @@ def deliver(number: str, verify_url: str, client: GraphClient | None = None) -> 
             raise
         if not citizen.opted_in:
             return OPTED_OUT
-        return notify_status_change(application.id, "issued", client)
+        if certificate.kind in PAPER_CAPTIONS:
+            return NOT_NOTIFIED
+        return notify_status_change(certificate.application_id, "issued", client)
     log.info("sent certificate %s to %s", number, _masked(citizen.wa_id))
     return SENT_DOCUMENT

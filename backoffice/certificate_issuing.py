@@ -117,9 +117,14 @@ def _next_number(application: Application) -> str:
     return f"{application.number}-C{count + 1}"
 
 
-def _issue_and_store(
-    application: Application, issuer: Issuer, template: CertificateTemplate, facts: CertificateFacts
+def issue_paper(
+    issuer: Issuer,
+    template: CertificateTemplate,
+    facts: CertificateFacts,
+    citizen_id: str,
+    application_id: int | None,
 ) -> Certificate:
+    """Sign the PDF, store it encrypted and add its Certificate record (not committed)."""
     number = facts.number
     issued = issuer.issue(template, facts)
     storage_key = secrets.token_hex(20)
@@ -127,13 +132,14 @@ def _issue_and_store(
     store.put(storage_key, encrypt(issued.pdf, documents.keyring(), storage_key.encode()))
     db.session.add(
         Document(
-            id=secrets.token_hex(16), citizen_id=application.citizen_id, application_id=application.id,
+            id=secrets.token_hex(16), citizen_id=citizen_id, application_id=application_id,
             requirement=f"{REQUIREMENT_PREFIX}{number}", mime_type="application/pdf", size=len(issued.pdf),
             sha256=hashlib.sha256(issued.pdf).hexdigest(), storage_key=storage_key, source="backoffice",
         )
     )  # fmt: skip
     certificate = Certificate(
-        number=number, application_id=application.id, kind=issued.claims.kind, holder=issued.claims.holder[:120],
+        number=number, application_id=application_id, service=facts.service, citizen_id=citizen_id,
+        kind=issued.claims.kind, holder=issued.claims.holder[:120],
         issued_on=issued.claims.issued_at.date(), expires_on=issued.claims.expires_on,
     )  # fmt: skip
     db.session.add(certificate)
@@ -151,8 +157,12 @@ def issue_for_application(application_id: int, issuer: Issuer) -> Certificate | 
     from backoffice import workflow  # the workflow imports this module's trigger
 
     number = _next_number(application)
-    certificate = _issue_and_store(
-        application, issuer, template_for(application), facts_for(application, number)
+    certificate = issue_paper(
+        issuer,
+        template_for(application),
+        facts_for(application, number),
+        application.citizen_id,
+        application.id,
     )
     db.session.flush()
     workflow.transition(application, "issue", SYSTEM, notify=False)
@@ -197,7 +207,13 @@ def reissue(certificate: Certificate, reason: str, actor: Actor, issuer: Issuer)
         )
     application = certificate.application
     number = _next_number(application)
-    fresh = _issue_and_store(application, issuer, template_for(application), facts_for(application, number))
+    fresh = issue_paper(
+        issuer,
+        template_for(application),
+        facts_for(application, number),
+        application.citizen_id,
+        application.id,
+    )
     db.session.flush()
     if certificate.revoked_at is None:
         revoke(certificate, reason or "reissued", actor, replaced_by=fresh.number)
@@ -237,7 +253,7 @@ def issue_acknowledgement(application_id: int, issuer: Issuer) -> Certificate | 
         received_at=(application.submitted_at or utcnow()).replace(tzinfo=UTC),
         language=language,
     )
-    certificate = _issue_and_store(application, issuer, ACKNOWLEDGEMENT, facts)
+    certificate = issue_paper(issuer, ACKNOWLEDGEMENT, facts, application.citizen_id, application.id)
     audit.record(SYSTEM, "acknowledgement.issue", f"certificate:{certificate.number}",
                  {"application": application.number})  # fmt: skip
     db.session.commit()

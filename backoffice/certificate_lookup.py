@@ -21,7 +21,7 @@ def lookup(number: str) -> CertificateRecord | None:
     )
     if certificate is None:
         return None
-    service = load_catalog().get(certificate.application.service)
+    service = load_catalog().get(certificate.service_id)
     title = Bilingual(hi=service.name.hi, en=service.name.en) if service else Bilingual(hi="", en="")
     department = (
         Bilingual(hi=service.department_name.hi, en=service.department_name.en)

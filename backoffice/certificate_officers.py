@@ -12,7 +12,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from backoffice import people
-from backoffice.certificate_issuing import IssuingRefused, reissue, revoke
+from backoffice.certificate_issuing import OTHER_PAPERS, IssuingRefused, reissue, revoke
 from backoffice.extensions import db
 from backoffice.models import Certificate
 from backoffice.officers.access import office_required, visible_application
@@ -46,6 +46,7 @@ def _panel_helpers() -> dict:
         "certificates_of": certificates_of,
         "certificate_form": CertificateActionForm,
         "may_change_certificates": lambda: getattr(current_user, "role", None) in CERTIFICATE_ROLES,
+        "other_papers": OTHER_PAPERS,
     }
 
 

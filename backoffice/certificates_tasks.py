@@ -70,8 +70,8 @@ def _send_pending(session: Session) -> None:
         task = acknowledge_submission if paper == "acknowledgement" else issue_certificate
         try:
             task.delay(application_id)
-        except Exception:  # the move is committed; a broker outage must not turn it into an error page
-            log.exception("could not queue the %s of application %s", paper, application_id)
+        except Exception as exc:  # the move is committed; a broker outage must not turn it into an error page
+            log.warning("could not queue the %s of application %s: %s", paper, application_id, exc)
 
 
 def _drop_pending(session: Session, previous_transaction) -> None:

@@ -4,6 +4,9 @@ import os
 import secrets
 from pathlib import Path
 
+from backoffice.notifications.numbers import parse_numbers
+from backoffice.payments.settings import PaymentSettings
+
 
 def _home(env) -> Path:
     return Path(env.get("SEVA_HOME") or Path(__file__).resolve().parent.parent)
@@ -37,6 +40,11 @@ class Config:
             "WHATSAPP_NUMBERS",
             "100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport",
         )
+        self.PAYMENTS = PaymentSettings.from_env(env)
+        # WhatsApp payment orders go out from (and are looked up on) the number holding the payment configuration.
+        self.WHATSAPP_PAYMENT_NUMBER = env.get("WHATSAPP_PAYMENT_NUMBER") or parse_numbers(
+            self.WHATSAPP_NUMBERS
+        ).get("general", "")
         self.CELERY = {
             "broker_url": self.REDIS_URL,
             "result_backend": self.REDIS_URL,
@@ -49,7 +57,15 @@ class Config:
                 "backoffice.notifications.tasks",
                 "backoffice.certificates_tasks",
                 "backoffice.ocr.tasks",
+                "backoffice.payments_tasks",
             ],
+            "beat_schedule": {
+                # Payments still open after PAYMENT_STALE_MINUTES are looked up at the provider.
+                "reconcile-payments": {
+                    "task": "backoffice.payments_tasks.reconcile_payments",
+                    "schedule": float(env.get("PAYMENT_RECONCILE_SECONDS", "300")),
+                },
+            },
             # How long Redis keeps a task a dead worker took before handing it to another (acks_late).
             "broker_transport_options": {
                 "visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))

@@ -208,13 +208,18 @@ class AuditEntry(db.Model):
 
 
 class Certificate(db.Model):
-    """A certificate, licence or receipt issued for an application, as the public verification page knows it."""
+    """A certificate, licence or receipt, as the public verification page knows it.
+
+    A receipt for a tax or a bill has no application; it names its service and citizen itself.
+    """
 
     __tablename__ = "certificates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    service: Mapped[str | None] = mapped_column(String(64))
+    citizen_id: Mapped[str | None] = mapped_column(ForeignKey("citizens.id"))
     kind: Mapped[str] = mapped_column(String(20))
     holder: Mapped[str] = mapped_column(String(120))
     issued_on: Mapped[date] = mapped_column(Date)
@@ -225,7 +230,18 @@ class Certificate(db.Model):
     replaced_by: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    application: Mapped[Application] = relationship()
+    application: Mapped[Application | None] = relationship()
+    citizen: Mapped[Citizen | None] = relationship()
+
+    @property
+    def service_id(self) -> str:
+        """The catalog service this paper belongs to."""
+        return self.service or self.application.service
+
+    @property
+    def owner(self) -> Citizen:
+        """The citizen this paper was issued to."""
+        return self.citizen or self.application.citizen
 
 
 class OcrResult(db.Model):

@@ -1,4 +1,4 @@
-"""The back-office side of `backoffice.payments.effects.PaymentEffects`: audit, move the application, tell the citizen."""
+"""The back-office side of `backoffice.payments.effects.PaymentEffects`: audit, move the application, receipt, tell."""
 
 from __future__ import annotations
 
@@ -23,14 +23,16 @@ class BackofficePaymentEffects:
         db.session.commit()
 
     def payment_confirmed(self, intent: PaymentIntent) -> None:
-        """Move a paid application from payment pending to document check (the citizen is told)."""
-        if intent.application_id is None:
-            return  # a tax or a bill: no application to move
-        application = db.session.get(Application, intent.application_id)
-        # A duplicate confirmation, or one for an application withdrawn meanwhile, moves nothing.
+        """Move a paid application on to document check, then issue and send the signed receipt."""
+        from backoffice.payments_tasks import issue_payment_receipt
+
+        application = db.session.get(Application, intent.application_id) if intent.application_id else None
+        # A tax or a bill has no application; a duplicate confirmation, or one for an application
+        # withdrawn meanwhile, moves nothing.
         if application is not None and application.status == workflow.PAYMENT_PENDING:
             workflow.transition(application, "check_documents", PAYMENTS)
             db.session.commit()
+        issue_payment_receipt.delay(intent.reference)
 
     def tell_citizen(self, intent: PaymentIntent, text: str) -> None:
         """Queue `text` for the citizen on WhatsApp."""

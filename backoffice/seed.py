@@ -13,6 +13,7 @@ from backoffice.audit import Actor
 from backoffice.extensions import db
 from backoffice.models import Application, Department, User
 from backoffice.passwords import hash_password
+from backoffice.payments.demo_ledgers import seed_demo_ledgers
 from catalog import load_catalog
 
 # (username, full name, role, department); officers and approvers for the busiest departments.
@@ -92,3 +93,4 @@ def seed_demo() -> Iterator[str]:
     yield from users
     yield f"applications added: {seed_applications()}"
     db.session.commit()
+    yield f"property tax and water bill rows added: {seed_demo_ledgers(db.session)}"

@@ -100,4 +100,4 @@ def _register_handlers(state) -> None:
     app.register_error_handler(Exception, _on_unexpected)
 
 
-from backoffice.api import routes  # noqa: E402, F401 - attaches the routes to the blueprint
+from backoffice.api import payment_routes, routes  # noqa: E402, F401 - attaches the routes to the blueprint

@@ -26,6 +26,7 @@ CITIZEN_PARAM = {
 CITIZEN_QUERY = {"name": "citizen", "in": "query", "required": True, "schema": {"type": "string"}}
 DRAFT_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
+REFERENCE = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
 def _op(summary: str, responses: dict[str, Any], params=None, body=None) -> dict[str, Any]:
@@ -82,6 +83,41 @@ def openapi_document() -> dict[str, Any]:
                 "answers": {"type": "object"},
                 "documents": {"type": "array", "items": {"type": "object"}},
                 "updated_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "Payment": {
+            "type": "object",
+            "properties": {
+                "reference": {"type": "string", "example": "SVP7KQ2M9XH4T3C"},
+                "status": {"enum": ["open", "paid", "flagged", "closed", "refunded"]},
+                "provider": {"enum": ["gateway", "upi", "whatsapp"]},
+                "amount_paise": {"type": "integer"},
+                "amount_label": label,
+                "lines": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "code": {"type": "string"},
+                            "label": label,
+                            "amount_paise": {"type": "integer"},
+                        },
+                    },
+                },
+                "url": {"type": ["string", "null"]},
+                "upi_link": {"type": ["string", "null"]},
+                "upi_qr_url": {"type": ["string", "null"]},
+                "order_sent": {"type": "boolean"},
+                "message": label,
+            },
+        },
+        "PaymentState": {
+            "type": "object",
+            "properties": {
+                "reference": {"type": "string"},
+                "status": {"enum": ["open", "paid", "flagged", "closed", "refunded"]},
+                "amount_label": label,
+                "subject_label": label,
             },
         },
         "Submission": {
@@ -262,6 +298,77 @@ def openapi_document() -> dict[str, Any]:
                 {"202": _json({"type": "object", "properties": {"certificate": {"type": "string"}}})},
                 [NUMBER],
                 CITIZEN_BODY,
+            )
+        },
+        "/payments": {
+            "post": _op(
+                "Open (or find) the one payment of a subject and say how to pay it",
+                {"201": _json(_ref("Payment"), "Created"), "200": _json(_ref("Payment"), "Existing payment")},
+                body={
+                    "type": "object",
+                    "required": ["subject", "citizen"],
+                    "properties": {
+                        "subject": {
+                            "type": "object",
+                            "required": ["kind"],
+                            "properties": {
+                                "kind": {"enum": ["application", "property_tax", "water_bill"]},
+                                "number": {"type": "string"},
+                                "upic": {"type": "string"},
+                                "k_number": {"type": "string"},
+                            },
+                        },
+                        "citizen": {"type": "string"},
+                        "language": {"enum": ["en", "hi"]},
+                        "provider": {"enum": ["gateway", "upi", "whatsapp"]},
+                    },
+                },
+            )
+        },
+        "/payments/{reference}": {
+            "get": _op(
+                "The state of one of the citizen's payments",
+                {"200": _json(_ref("PaymentState"))},
+                [REFERENCE, CITIZEN_QUERY],
+            )
+        },
+        "/payments/{reference}/upi-qr.png": {
+            "get": {
+                "summary": "The UPI QR code of an open payment (public)",
+                "security": [],
+                "parameters": [REFERENCE],
+                "responses": {
+                    "200": {"description": "PNG", "content": {"image/png": {}}},
+                    "default": PROBLEM,
+                },
+            }
+        },
+        "/payments/razorpay/webhook": {
+            "post": {
+                "summary": "Razorpay's webhook, signed with X-Razorpay-Signature (public; looked up before it counts)",
+                "security": [],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"outcome": {"type": "string"}}}),
+                    "default": PROBLEM,
+                },
+            }
+        },
+        "/payments/razorpay/return": {
+            "get": {
+                "summary": "Where the gateway sends the citizen's browser; shows the stored state, never confirms",
+                "security": [],
+                "responses": {"200": {"description": "HTML", "content": {"text/html": {}}}},
+            }
+        },
+        "/payments/whatsapp/status": {
+            "post": _op(
+                "A `type: payment` status from a verified WhatsApp webhook, forwarded by the channel",
+                {"200": _json({"type": "object", "properties": {"outcome": {"type": "string"}}})},
+                body={
+                    "type": "object",
+                    "required": ["status"],
+                    "properties": {"status": {"type": "object"}, "phone_number_id": {"type": "string"}},
+                },
             )
         },
         "/documents": {

@@ -23,8 +23,10 @@ def _send_pending(session: Session) -> None:
     for application_id, status in session.info.pop(PENDING_KEY, []):
         try:
             send_status_notification.delay(application_id, status)
-        except Exception:  # the move is committed; a broker outage must not turn it into an error page
-            log.exception("could not queue the notification of application %s (%s)", application_id, status)
+        except Exception as exc:  # the move is committed; a broker outage must not turn it into an error page
+            log.warning(
+                "could not queue the notification of application %s (%s): %s", application_id, status, exc
+            )
 
 
 def _drop_pending(session: Session, previous_transaction) -> None:

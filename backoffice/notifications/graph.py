@@ -60,6 +60,14 @@ class GraphClient:
              "text": {"preview_url": False, "body": text}},
         )  # fmt: skip
 
+    def send_interactive(self, phone_number_id: str, to: str, interactive: dict) -> str:
+        """Send an interactive message (buttons, a list, an order to pay); return Meta's message id."""
+        return self._post(
+            phone_number_id,
+            {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "interactive",
+             "interactive": interactive},
+        )  # fmt: skip
+
     def send_template(
         self, phone_number_id: str, to: str, name: str, language: str, parameters: tuple[str, ...]
     ) -> str:

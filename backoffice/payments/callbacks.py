@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.payments.effects import PaymentEffects, run_effect
 from backoffice.payments.models import PaymentCallback, PaymentIntent
-from backoffice.payments.providers import PaymentProvider
+from backoffice.payments.providers import PaymentProvider, intent_truth
 from backoffice.payments.razorpay import RazorpayClient
 from backoffice.payments.settlement import apply_truth
 from backoffice.payments.signatures import verify_redirect_signature, verify_webhook_signature
@@ -135,7 +135,7 @@ def _process(
         )
         return "no_provider"
     # Look up before recording: if the lookup fails, the provider's retry must not be mistaken for a duplicate.
-    truth = provider.truth(intent) if provider is not None else None
+    truth = intent_truth(intent, providers) if intent is not None else None
     callback = PaymentCallback(
         provider=provider_name, event_id=event_id[:200], event=event[:60], reference=reference
     )

@@ -116,11 +116,15 @@ class UpiProvider:
     def checkout(self, intent: PaymentIntent) -> Checkout:
         """Return the UPI link and QR (and the gateway page as a fallback)."""
         hosted = self.gateway.checkout(intent)
-        link = upi_link(
-            self.vpa, self.payee_name, intent.amount_paise, intent.reference, intent.description[:50]
-        )
+        link = self.link(intent)
         return Checkout(
             intent.reference, hosted.url, link, upi_qr_png(link), gateway_link_id=hosted.gateway_link_id
+        )
+
+    def link(self, intent: PaymentIntent) -> str:
+        """The intent's `upi://pay` link (no call to anyone)."""
+        return upi_link(
+            self.vpa, self.payee_name, intent.amount_paise, intent.reference, intent.description[:50]
         )
 
     def truth(self, intent: PaymentIntent) -> PaymentTruth:
@@ -146,6 +150,26 @@ class WhatsAppPayProvider:
     def truth(self, intent: PaymentIntent) -> PaymentTruth:
         """Ask the Graph API about the order."""
         return self.lookup.truth(intent.reference)
+
+
+def intent_truth(intent: PaymentIntent, providers: dict[str, PaymentProvider]) -> PaymentTruth:
+    """Ask every way the intent was offered what happened: its provider, and the gateway if it made a link.
+
+    A citizen may take the hosted link first and pay in WhatsApp later, or the other way round; the
+    intent keeps `whatsapp` once an order went out, and its gateway link id once a link was made.
+    """
+    names = [intent.provider]
+    if intent.provider == "whatsapp" and intent.gateway_link_id:
+        names.append("gateway")
+    truth = PaymentTruth("open")
+    for name in names:
+        provider = providers.get(name)
+        if provider is None:
+            continue
+        truth = provider.truth(intent)
+        if truth.state != "open":
+            return truth
+    return truth
 
 
 def providers_from_settings(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.payments.effects import PaymentEffects
 from backoffice.payments.models import OPEN, PaymentIntent, utcnow
-from backoffice.payments.providers import PaymentProvider
+from backoffice.payments.providers import PaymentProvider, intent_truth
 from backoffice.payments.razorpay import GatewayError
 from backoffice.payments.settlement import apply_truth
 
@@ -40,12 +40,11 @@ def reconcile(
     ).all()
     outcomes: dict[str, str] = {}
     for intent in stuck:
-        provider = providers.get(intent.provider)
-        if provider is None:
+        if intent.provider not in providers:
             outcomes[intent.reference] = "no_provider"
             continue
         try:
-            truth = provider.truth(intent)
+            truth = intent_truth(intent, providers)
         except (GatewayError, OSError) as exc:
             log.warning("reconciliation could not look up %s: %s", intent.reference, exc)
             outcomes[intent.reference] = "lookup_failed"

@@ -13,8 +13,8 @@ from backoffice.payments.messages import text
 from backoffice.payments.models import FLAGGED, PAID, REFUNDED, PaymentIntent, Refund, utcnow
 from backoffice.payments.razorpay import GatewayError, RazorpayClient
 
-# Roles (as the back-office names them) whose holders may refund.
-REFUND_ROLES = frozenset({"accounts_officer", "admin"})
+# Roles (as the back-office names them) whose holders may refund: the department's approvers and admins.
+REFUND_ROLES = frozenset({"approver", "admin"})
 
 
 class RefundRefused(Exception):

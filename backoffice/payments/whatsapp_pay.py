@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from backoffice.payments.razorpay import GatewayError
 from backoffice.payments.truth import PaymentTruth
 
 OFFSET = 100  # WhatsApp amounts are integers with an offset: value 15050 with offset 100 is Rs 150.50
@@ -121,11 +122,15 @@ class WhatsAppPaymentLookup:
             f"{self.graph_url.rstrip('/')}/{self.api_version}/{self.phone_number_id}"
             f"/payments/{self.configuration_name}/{reference}"
         )
-        response = httpx.get(
-            url, headers={"Authorization": f"Bearer {self.access_token}"}, timeout=self.timeout
-        )
-        response.raise_for_status()
-        return truth_from_lookup(response.json())
+        try:
+            response = httpx.get(
+                url, headers={"Authorization": f"Bearer {self.access_token}"}, timeout=self.timeout
+            )
+            response.raise_for_status()
+            return truth_from_lookup(response.json())
+        except (httpx.HTTPError, ValueError) as exc:
+            status = exc.response.status_code if isinstance(exc, httpx.HTTPStatusError) else 0
+            raise GatewayError(status, "WHATSAPP_LOOKUP_FAILED", str(exc)) from exc
 
 
 def truth_from_lookup(body: dict[str, Any]) -> PaymentTruth:

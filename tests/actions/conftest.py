@@ -19,16 +19,16 @@ from actions import backoffice_api, catalog_source
 from actions.application_form import ActionAskAnswer, ValidateApplicationForm
 from actions.application_lifecycle import ActionFinishApplication, ActionStartApplication
 from tests.actions.payments_double import TOKEN, PaymentsDouble
-from tests.servers import ROOT, free_port, serving, wait_for_port
+from tests.servers import ROOT, free_port, serving, start, stop, wait_for_port
 
 BACKOFFICE_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
 @pytest.fixture(scope="session")
 def backoffice_server(tmp_path_factory, redis_url) -> dict[str, str]:
-    """The Flask back-office, migrated, on a temporary SQLite database; answers its URL and token."""
+    """The Flask back-office, migrated, on a temporary SQLite database, with the gateway stand-in beside it."""
     home = tmp_path_factory.mktemp("backoffice")
-    port = free_port()
+    port, gateway_port = free_port(), free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -38,17 +38,22 @@ def backoffice_server(tmp_path_factory, redis_url) -> dict[str, str]:
         "SECRET_KEY": secrets.token_hex(16),
         "SEVA_DOCUMENTS_DIR": str(home / "documents"),
         "REDIS_URL": redis_url,
+        "RAZORPAY_BASE_URL": f"http://127.0.0.1:{gateway_port}",
+        "GATEWAY_PORT": str(gateway_port),
+        "GATEWAY_WEBHOOK_URL": f"http://127.0.0.1:{port}/api/v1/payments/razorpay/webhook",
     }
     flask = [str(BACKOFFICE_PYTHON), "-m", "flask", "--app", "backoffice.app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
-    log = (home / "server.log").open("wb")
-    proc = subprocess.Popen([*flask, "run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
+    procs = [
+        start([*flask, "run", "--port", str(port)], env, home / "server.log"),
+        start([str(BACKOFFICE_PYTHON), "-m", "standins.gateway"], env, home / "gateway.log"),
+    ]
     try:
         wait_for_port(port, timeout=60)
+        wait_for_port(gateway_port, timeout=60)
         yield {"url": f"http://127.0.0.1:{port}", "token": env["BACKOFFICE_API_TOKEN"]}
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(procs)
 
 
 @pytest.fixture(autouse=True)

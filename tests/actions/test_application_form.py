@@ -262,7 +262,6 @@ async def test_text_instead_of_a_document_is_answered_with_how_to_send_one(citiz
 
 
 # Strict: once the back-office route lands this passes, and the marker must go.
-@pytest.mark.xfail(strict=True, reason="issue 7: the back-office has no POST /api/v1/payments route yet")
 async def test_a_fee_after_submission_comes_with_its_payment_link(citizen, backoffice_server):
     chat = Conversation(citizen, language="hi")
     await chat.tap("apply_service", service="learner_licence")

@@ -15,7 +15,7 @@ def paid(harness):
     return harness, harness.intent(intent.reference)
 
 
-def refund(harness, intent, amount, roles=("accounts_officer",), reason="Application withdrawn"):
+def refund(harness, intent, amount, roles=("approver",), reason="Application withdrawn"):
     with harness.Session() as session:
         return record_refund(
             session, intent.reference, amount, reason, 11, roles, harness.client, harness.effects
@@ -25,7 +25,7 @@ def refund(harness, intent, amount, roles=("accounts_officer",), reason="Applica
 def test_officer_without_the_role_cannot_refund(paid):
     harness, intent = paid
     with pytest.raises(RefundRefused) as refused:
-        refund(harness, intent, 5000, roles=("verifying_officer",))
+        refund(harness, intent, 5000, roles=("officer",))
     assert refused.value.code == "not_allowed"
     assert harness.client.fetch_payment(intent.payment_id)["amount_refunded"] == 0
 

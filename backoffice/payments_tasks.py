@@ -1,0 +1,43 @@
+"""Celery tasks of payments: reconciliation on beat, the signed receipt, and the WhatsApp order message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from backoffice.certificates_tasks import deliver_certificate, worker_issuer
+from backoffice.extensions import db
+from backoffice.notifications.graph import GraphError
+from backoffice.payment_config import effects, providers, settings
+from backoffice.payment_orders import send_order
+from backoffice.payment_receipts import issue_receipt
+from backoffice.payments.reconciliation import reconcile
+
+
+@shared_task(ignore_result=True)
+def reconcile_payments() -> dict[str, str]:
+    """Look up every payment open longer than PAYMENT_STALE_MINUTES and apply what its provider says."""
+    stale = timedelta(minutes=settings().stale_after_minutes)
+    return reconcile(db.session, providers(), effects(), stale)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, ignore_result=True)
+def issue_payment_receipt(self, reference: str) -> str | None:
+    """Issue the signed receipt of confirmed payment `reference`, then queue its delivery."""
+    receipt = issue_receipt(reference, worker_issuer())
+    if receipt is None:
+        return None
+    deliver_certificate.delay(receipt.number)
+    return receipt.number
+
+
+@shared_task(bind=True, acks_late=True, max_retries=6, ignore_result=True)
+def send_payment_order(self, reference: str) -> str:
+    """Send the WhatsApp `order_details` message of open payment `reference`, retried while Meta is busy."""
+    try:
+        return send_order(reference)
+    except GraphError as error:
+        if not error.retryable:
+            raise
+        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
