@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.application_progress import answers_from_draft, documents_from_draft
 from actions.backoffice_api import FAILURES, BackOfficeError, backoffice
 from actions.catalog_source import catalog_source
+from actions.citizen_profile import record_address
 from actions.payments import offer_payment, subject
 from actions.tracking import shown_date
 from actions.turn import language_of, latest_turn
@@ -249,6 +250,7 @@ class ActionFinishApplication(Action):
             return cleared()
         try:
             catalog = await catalog_source.get()
+            await record_address(tracker)
             result = await backoffice.submit(draft_id, tracker.sender_id)
         except BackOfficeError as error:
             log.warning("submission refused: %s %s", error.status, [e.get("field") for e in error.errors])

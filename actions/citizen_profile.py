@@ -8,17 +8,31 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import FAILURES, backoffice
-from actions.turn import language_of
+from actions.turn import language_of, whatsapp_address
 
 log = logging.getLogger(__name__)
 
 
 async def record_language(tracker: Tracker) -> None:
-    """Store the citizen's chosen language; the conversation goes on even if the back-office is down."""
+    """Store the citizen's chosen language and WhatsApp address; the conversation goes on if the back-office is down."""
     try:
-        await backoffice.update_citizen(tracker.sender_id, language=language_of(tracker))
+        await backoffice.update_citizen(
+            tracker.sender_id, language=language_of(tracker), **whatsapp_address(tracker)
+        )
     except FAILURES:
         log.warning("could not record the language choice; the tracker still has it")
+
+
+async def record_address(tracker: Tracker) -> None:
+    """Tell the back-office where to send this citizen's receipts, certificates and updates (the latest number)."""
+    address = whatsapp_address(tracker)
+    if not address:
+        return
+    try:
+        await backoffice.update_citizen(tracker.sender_id, **address)
+    except FAILURES:
+        # The step the citizen asked for goes on; updates then reach the number recorded before.
+        log.warning("could not record the citizen's WhatsApp address")
 
 
 async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, opted_in: bool) -> None:

@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import BackOfficeError, BackOfficeUnavailable, backoffice
+from actions.citizen_profile import record_address
 from actions.turn import language_of, latest_turn
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ async def offer_payment(
     """
     language = language_of(tracker)
     try:
+        await record_address(tracker)  # the receipt and confirmation go to the number they pay from
         payment = await backoffice.create_payment(tracker.sender_id, payment_subject, language, provider)
     except BackOfficeError as error:
         if error.code == "not_found":

@@ -46,6 +46,12 @@ def latest_turn(tracker: Tracker) -> Turn:
     )
 
 
+def whatsapp_address(tracker: Tracker) -> dict[str, str]:
+    """The citizen's WhatsApp number and the business number they wrote to, as the channel put them in the metadata."""
+    whatsapp = ((tracker.latest_message or {}).get("metadata") or {}).get("whatsapp") or {}
+    return {key: str(whatsapp[key]) for key in ("wa_id", "phone_number_id") if whatsapp.get(key)}
+
+
 def language_of(tracker: Tracker) -> str:
     """The citizen's language: `hi` or `en` (the default)."""
     return "hi" if tracker.get_slot("language") == "hi" else "en"

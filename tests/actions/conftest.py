@@ -51,7 +51,11 @@ def backoffice_server(tmp_path_factory, redis_url) -> dict[str, str]:
     try:
         wait_for_port(port, timeout=60)
         wait_for_port(gateway_port, timeout=60)
-        yield {"url": f"http://127.0.0.1:{port}", "token": env["BACKOFFICE_API_TOKEN"]}
+        yield {
+            "url": f"http://127.0.0.1:{port}",
+            "token": env["BACKOFFICE_API_TOKEN"],
+            "database": str(home / "seva.db"),
+        }
     finally:
         stop(procs)
 
@@ -111,8 +115,9 @@ def upload_photo(server: dict[str, str], citizen: str) -> str:
 class Conversation:
     """Plays what Rasa does around the actions: slots, the form loop, the question after each turn."""
 
-    def __init__(self, citizen: str, language: str = "en"):
+    def __init__(self, citizen: str, language: str = "en", address: dict[str, str] | None = None):
         self.citizen = citizen
+        self.address = address  # the channel's `whatsapp` metadata, if the citizen writes on WhatsApp
         self.slots: dict[str, Any] = {"language": language, "language_chosen": True}
         self.active = False
         self.said: list[dict[str, Any]] = []  # bot messages of the latest turn
@@ -124,6 +129,8 @@ class Conversation:
             "intent": {"name": intent, "confidence": confidence},
             "entities": [{"entity": k, "value": v} for k, v in entities.items()],
         }
+        if self.address:
+            message["metadata"] = {"whatsapp": self.address}
         return Tracker.from_dict(
             {
                 "sender_id": self.citizen,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import sqlite3
 import urllib.request
 
 import pytest
@@ -263,7 +264,8 @@ async def test_text_instead_of_a_document_is_answered_with_how_to_send_one(citiz
 
 # Strict: once the back-office route lands this passes, and the marker must go.
 async def test_a_fee_after_submission_comes_with_its_payment_link(citizen, backoffice_server):
-    chat = Conversation(citizen, language="hi")
+    address = {"wa_id": "919800000321", "phone_number_id": "100000000000004"}
+    chat = Conversation(citizen, language="hi", address=address)
     await chat.tap("apply_service", service="learner_licence")
     await answer_all_fields(chat, "learner_licence", language="hi")
     await chat.tap("affirm")
@@ -273,3 +275,7 @@ async def test_a_fee_after_submission_comes_with_its_payment_link(citizen, backo
     assert chat.last("utter_application_submitted_no_deadline")["number"].startswith("DL-TRA-")
     link = chat.last("utter_payment_link")  # from the real POST /api/v1/payments
     assert "₹" in link["amount"] and link["url"] and link["reference"].startswith("SVP")
+    # The acknowledgement, receipt and updates can reach the number the citizen wrote from.
+    with sqlite3.connect(backoffice_server["database"]) as db:
+        stored = db.execute("SELECT wa_id, phone_number_id FROM citizens WHERE id = ?", (citizen,)).fetchone()
+    assert stored == (address["wa_id"], address["phone_number_id"])
