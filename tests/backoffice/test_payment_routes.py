@@ -459,3 +459,20 @@ def test_paying_in_whatsapp_sends_an_order_the_cloud_api_accepts(office):
     parameters = orders[0]["body"]["interactive"]["action"]["parameters"]
     assert parameters["reference_id"] == payment["reference"]
     assert parameters["total_amount"] == {"value": payment["amount_paise"], "offset": 100}
+
+
+def test_a_failed_payment_tells_the_citizen_in_hindi_how_to_retry_and_the_same_link_then_works(office):
+    citizen_id, wa_id, number = office.citizen_with_fee(language="hi")
+    body = {**fee_request(citizen_id, number), "language": "hi"}
+    _, payment = office.call("POST", "/api/v1/payments", body)
+    office.pay(payment["reference"], "failed")
+    office.settle()
+    retry = wait_for(lambda: [m["body"]["text"]["body"] for m in office.phone(wa_id) if m["type"] == "text"
+                              and "पूरा नहीं हुआ" in m["body"]["text"]["body"]])  # fmt: skip
+    assert payment["url"] in retry[0] and "फिर से कोशिश" in retry[0]
+    assert (
+        office.intent(payment["reference"]).status == "open" and office.status_of(number) == "payment_pending"
+    )
+    office.pay(payment["reference"])
+    office.settle(at_least=3)
+    assert office.status_of(number) == "document_check"
