@@ -17,6 +17,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -229,6 +230,15 @@ def test_a_fee_paid_on_the_gateway_moves_the_application_and_the_signed_receipt_
     assert any("Payment received" in t and first["reference"] in t for t in texts)
     page = office.app.test_client().get(f"/verify/{first['reference']}-R?lang=en").get_data(as_text=True)
     assert 'data-state="valid"' in page
+    # The PDF on the phone is signed like a certificate and verifies offline.
+    media_id = receipts[0]["body"]["document"]["id"]
+    with urllib.request.urlopen(f"{office.graph_url}/_standin/media/{media_id}") as response:
+        pdf = response.read()
+    path = Path(os.environ["SEVA_PKI_DIR"]).parent / "receipt.pdf"
+    path.write_bytes(pdf)
+    checked = subprocess.run([sys.executable, "-m", "certificates.cli", "verify", str(path)], cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)  # fmt: skip
+    assert checked.returncode == 0 and f"{first['reference']}-R" in checked.stdout, checked.stderr
 
     status, state = office.call("GET", f"/api/v1/payments/{first['reference']}?citizen={citizen_id}")
     assert status == 200 and state["status"] == "paid"
