@@ -23,6 +23,8 @@ _FILES = {
 # Devanagari, Devanagari Extended and Vedic Extensions; the danda (।) lives in the main block.
 _DEVANAGARI_CHAR = re.compile("[\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff]")
 _TOKEN = re.compile(r"\S+|\s+")
+HAIR_SPACE = "\u200a"
+_DANDA_TAIL = re.compile("^(.*?)([\u0964\u0965]*)$", re.DOTALL)
 
 
 @cache
@@ -44,12 +46,17 @@ def script_markup(text: str, bold: bool = False) -> str:
     """Paragraph markup that sets each word in the Devanagari or the Latin font, escaped for ReportLab."""
     hindi, latin = (DEVANAGARI_BOLD, LATIN_BOLD) if bold else (DEVANAGARI, LATIN)
     runs: list[tuple[str, str]] = []
-    for token in _TOKEN.findall(text):
-        # Whitespace joins the run before it; a word picks the font of its script, whole, because
-        # ReportLab shapes a word with the font of its first character.
-        font = runs[-1][0] if token.isspace() and runs else (hindi if has_devanagari(token) else latin)
-        if runs and runs[-1][0] == font:
-            runs[-1] = (font, runs[-1][1] + token)
-        else:
-            runs.append((font, token))
+    for word in _TOKEN.findall(text):
+        # A Latin word that ends a Hindi sentence ("pay_123।") keeps its letters in the Latin font and
+        # its danda in the Devanagari one; a hair space between makes them two words for the shaper.
+        head, danda = _DANDA_TAIL.match(word).groups()
+        split = danda and head and not has_devanagari(head)
+        for token in (head, HAIR_SPACE, danda) if split else (word,):
+            # Whitespace joins the run before it; a word picks the font of its script, whole, because
+            # ReportLab shapes a word with the font of its first character.
+            font = runs[-1][0] if token.isspace() and runs else (hindi if has_devanagari(token) else latin)
+            if runs and runs[-1][0] == font:
+                runs[-1] = (font, runs[-1][1] + token)
+            else:
+                runs.append((font, token))
     return "".join(f'<font face="{font}">{escape(chunk)}</font>' for font, chunk in runs)

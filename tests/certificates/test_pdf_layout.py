@@ -6,6 +6,7 @@ import unicodedata
 
 from PIL import Image
 
+from certificates.fonts import DEVANAGARI, LATIN, script_markup
 from certificates.qr_code import read_qr_texts, render_pdf_page
 from certificates.qr_keys import PublicKeyset
 from certificates.qr_payload import verify_qr_text
@@ -64,3 +65,10 @@ def test_the_qr_is_drawn_as_vectors_and_stays_small_enough_for_a_phone(pdf_path,
     assert len(images.strip().splitlines()) == 2  # the header lines only: no bitmap anywhere
     assert issued.qr_version <= 12
     assert read_qr_texts(render_pdf_page(pdf_path, dpi=100))  # still scans at screen resolution
+
+
+def test_a_latin_word_that_ends_a_hindi_sentence_keeps_its_letters_and_its_danda_readable():
+    # "pay_123।" was one word set in the Devanagari font, which has no Latin letters: the receipt showed boxes.
+    markup = script_markup("भुगतान संदर्भ pay_123।")
+    assert f'<font face="{LATIN}">pay_123' in markup
+    assert re.search(f'<font face="{DEVANAGARI}">[^<]*।</font>$', markup)
