@@ -85,12 +85,18 @@ def submitted_application(
     mobile: str | None = None,
     language: str = "hi",
     name: str = "Sunita Devi",
+    channel: str = "whatsapp",
 ) -> Application:
     """Create a citizen's complete draft with documents and submit it, through the same code the bot uses."""
     service = load_catalog()[service_id]
     citizens.update(citizen_id, {"language": language, **({"mobile": mobile} if mobile else {})})
     draft, _ = applications.create_draft(
-        {"citizen": citizen_id, "service": service_id, "answers": demo_answers(service, name)}
+        {
+            "citizen": citizen_id,
+            "service": service_id,
+            "answers": demo_answers(service, name),
+            "channel": channel,
+        }
     )
     for requirement in service.documents:
         document = documents.store(

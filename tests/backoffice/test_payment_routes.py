@@ -100,12 +100,14 @@ class Office:
         ) as response:
             return [m for m in json.load(response)["messages"] if m["direction"] == "out"]
 
-    def citizen_with_fee(self, language: str = "en") -> tuple[str, str, str]:
+    def citizen_with_fee(self, language: str = "en", channel: str = "whatsapp") -> tuple[str, str, str]:
         """A citizen, inside the 24 h window, with a submitted application waiting for its fee: (id, wa_id, number)."""
         wa_id = str(next(_citizens))
         citizen_id = f"wa-pay-{wa_id}"
         with self.app.app_context():
-            application = demo.submitted_application(FEE_SERVICE, citizen_id, wa_id[2:], language)
+            application = demo.submitted_application(
+                FEE_SERVICE, citizen_id, wa_id[2:], language, channel=channel
+            )
             citizen = application.citizen
             citizen.wa_id, citizen.phone_number_id = wa_id, GENERAL_NUMBER
             citizen.last_inbound_at = utcnow()
@@ -486,3 +488,15 @@ def test_a_failed_payment_tells_the_citizen_in_hindi_how_to_retry_and_the_same_l
     office.pay(payment["reference"])
     office.settle(at_least=3)
     assert office.status_of(number) == "document_check"
+
+
+def test_an_application_made_at_a_csc_adds_the_rs_50_service_charge(office):
+    citizen_id, _, number = office.citizen_with_fee(channel="csc")
+    _, own = office.call("POST", "/api/v1/payments", fee_request(*office.citizen_with_fee()[::2]))
+    status, payment = office.call("POST", "/api/v1/payments", fee_request(citizen_id, number))
+    assert status == 201
+    assert [line["code"] for line in payment["lines"]] == ["fee", "csc_fee"]
+    assert (
+        payment["lines"][1]["amount_paise"] == 5000 and payment["lines"][1]["label"]["hi"] == "सीएससी सेवा शुल्क"
+    )
+    assert payment["amount_paise"] == own["amount_paise"] + 5000
