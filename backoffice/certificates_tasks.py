@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.certificate_delivery import deliver
 from backoffice.certificate_issuing import issue_acknowledgement, issue_for_application
-from backoffice.notifications.graph import GraphError
+from backoffice.notifications.tasks import retry_while_meta_is_busy
 from certificates.issue import Issuer
 from certificates.settings import CertificateSettings
 
@@ -49,12 +49,7 @@ def acknowledge_submission(self, application_id: int) -> str | None:
 @shared_task(bind=True, acks_late=True, max_retries=6, ignore_result=True)
 def deliver_certificate(self, number: str) -> str:
     """Send certificate `number` to the citizen on WhatsApp, retried while Meta is busy or down."""
-    try:
-        return deliver(number, worker_issuer().settings.verify_url)
-    except GraphError as error:
-        if not error.retryable:
-            raise
-        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+    return retry_while_meta_is_busy(self, deliver, number, worker_issuer().settings.verify_url)
 
 
 def queue_after_commit(session: Session, application_id: int, paper: str = "certificate") -> None:

@@ -8,7 +8,7 @@ from celery import shared_task
 
 from backoffice.certificates_tasks import deliver_certificate, worker_issuer
 from backoffice.extensions import db
-from backoffice.notifications.graph import GraphError
+from backoffice.notifications.tasks import retry_while_meta_is_busy
 from backoffice.payment_config import effects, providers, settings
 from backoffice.payment_orders import send_order
 from backoffice.payment_receipts import issue_receipt
@@ -35,9 +35,4 @@ def issue_payment_receipt(self, reference: str) -> str | None:
 @shared_task(bind=True, acks_late=True, max_retries=6, ignore_result=True)
 def send_payment_order(self, reference: str) -> str:
     """Send the WhatsApp `order_details` message of open payment `reference`, retried while Meta is busy."""
-    try:
-        return send_order(reference)
-    except GraphError as error:
-        if not error.retryable:
-            raise
-        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+    return retry_while_meta_is_busy(self, send_order, reference)
