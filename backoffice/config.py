@@ -60,6 +60,11 @@ class Config:
                 "backoffice.payments_tasks",
             ],
             "beat_schedule": {
+                # Documents attached while the broker was down get their OCR queued again.
+                "requeue-unverified-documents": {
+                    "task": "backoffice.ocr.tasks.requeue_unverified_documents",
+                    "schedule": float(env.get("OCR_SWEEP_SECONDS", "300")),
+                },
                 # Payments still open after PAYMENT_STALE_MINUTES are looked up at the provider.
                 "reconcile-payments": {
                     "task": "backoffice.payments_tasks.reconcile_payments",
@@ -71,6 +76,8 @@ class Config:
                 "visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
             },
         }
+        # A document without an OCR result this many minutes after attaching is queued again by the sweep.
+        self.OCR_SWEEP_AFTER_MINUTES = int(env.get("OCR_SWEEP_AFTER_MINUTES", "10"))
         # Approval queues the certificate task; off in tests that check the approved status itself.
         self.ISSUE_ON_APPROVAL = env.get("SEVA_ISSUE_ON_APPROVAL", "1") == "1"
         # Submission queues a signed acknowledgement PDF for the citizen.

@@ -9,7 +9,8 @@ from flask import current_app
 from backoffice.payments.models import PaymentsBase
 
 config = context.config
-fileConfig(config.config_file_name)
+# Keep the loggers the app already made: `upgrade()` inside a running app (tests, boot) must not silence them.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db

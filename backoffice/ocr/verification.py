@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from datetime import timedelta
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from backoffice import documents
 from backoffice.extensions import db
-from backoffice.models import Application, Document, OcrResult
+from backoffice.models import Application, Document, OcrResult, utcnow
 from backoffice.ocr.crosscheck import cross_check
 from backoffice.ocr.extract import read_document
 from backoffice.ocr.masking import storable_fields
@@ -108,6 +109,42 @@ def verify_document(document_id: str) -> tuple[OcrResult | None, bool]:
     return result, True
 
 
+def record_not_read(document_id: str, reason: str) -> OcrResult | None:
+    """Store that OCR gave up on the document (Tesseract kept failing), so the officer checks it by hand."""
+    document = db.session.get(Document, document_id)
+    kind = ocr_kind(document) if document is not None else None
+    if kind is None or result_for(document) is not None:
+        return None
+    result = OcrResult(document_id=document.id, sha256=document.sha256, kind=kind, verdict="unreadable",
+                       reasons=[reason], confidences={}, fields={}, quality={})  # fmt: skip
+    db.session.add(result)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return result_for(document)
+    log.warning("document %s: OCR gave up (%s); left to the officer", document.id, reason)
+    return result
+
+
+def unverified_documents(older_than: timedelta, limit: int = 200) -> list[str]:
+    """Ids of attached documents with a readable kind and no result, queued at least `older_than` ago."""
+    checked = select(OcrResult.id).where(
+        OcrResult.document_id == Document.id, OcrResult.sha256 == Document.sha256
+    )
+    candidates = db.session.scalars(
+        select(Document)
+        .where(
+            Document.application_id.is_not(None),
+            Document.created_at < utcnow() - older_than,
+            ~checked.exists(),
+        )
+        .order_by(Document.created_at)
+        .limit(limit)
+    )
+    return [document.id for document in candidates if ocr_kind(document) is not None]
+
+
 def refusal_message(result: OcrResult) -> tuple[str, str] | None:
     """(citizen id, what to fix in their language) when a draft's photo was refused; else None.
 
@@ -136,8 +173,8 @@ def _send_pending(session: Session) -> None:
     for document_id in session.info.pop(PENDING_KEY, []):
         try:
             ocr_document.delay(document_id)
-        except Exception:  # the attachment is committed; a broker outage must not turn it into an error
-            log.exception("could not queue OCR of document %s", document_id)
+        except Exception as exc:  # the attachment is committed; the beat sweep queues it later
+            log.warning("could not queue OCR of document %s (the sweep will): %s", document_id, exc)
 
 
 def _drop_pending(session: Session, previous_transaction) -> None:

@@ -216,21 +216,27 @@ def test_a_worker_killed_mid_task_leaves_the_job_to_another(worker_env, tmp_path
     print(f"kill to result by worker B: {time.monotonic() - killed:.1f} s")
 
 
+def submit_with_the_other_papers(citizen_id: str, card_id: str) -> int:
+    """Attach small stand-in proofs for the rest of the card's draft, submit it, and return its id."""
+    draft_id = db.session.get(Document, card_id).application_id
+    for requirement in load_catalog()["income_certificate"].documents:
+        if requirement.id != "aadhaar_card":
+            other = documents.store(sample_image(requirement.id), citizen_id, "whatsapp", filename="p.png",
+                                    declared_mime="image/png", sha256=None)  # fmt: skip
+            db.session.flush()
+            applications.attach_document(
+                draft_id, {"citizen": citizen_id, "document_id": other.id, "requirement": requirement.id}
+            )
+    applications.submit(draft_id, {"citizen": citizen_id})
+    db.session.commit()
+    return draft_id
+
+
 def test_the_officer_sees_the_findings_beside_the_card_with_the_number_masked(app, client, auth, people):
     person, photo = card_photo(14)
     with app.app_context():
         document_id = attach_card("wa-ocr-4", person, photo)
-        draft_id = db.session.get(Document, document_id).application_id
-        for requirement in load_catalog()["income_certificate"].documents:
-            if requirement.id != "aadhaar_card":
-                other = documents.store(sample_image(requirement.id), "wa-ocr-4", "whatsapp", filename="p.png",
-                                        declared_mime="image/png", sha256=None)  # fmt: skip
-                db.session.flush()
-                applications.attach_document(
-                    draft_id, {"citizen": "wa-ocr-4", "document_id": other.id, "requirement": requirement.id}
-                )
-        applications.submit(draft_id, {"citizen": "wa-ocr-4"})
-        db.session.commit()
+        draft_id = submit_with_the_other_papers("wa-ocr-4", document_id)
     auth.login("rev.officer")
     page = client.get(f"/applications/{draft_id}").get_data(as_text=True)
     card = page[page.index(f"/documents/{document_id}") :]
@@ -278,3 +284,57 @@ def test_the_refusal_text_goes_only_to_drafts_and_only_once(app, monkeypatch):
         document = db.session.get(Document, document_id)
         document.application.status = "submitted"  # too late to send another photo: the officer decides
         assert refusal_message(verify_document(document_id)[0]) is None
+
+
+def test_when_tesseract_keeps_failing_the_officer_is_asked_to_check_by_eye_and_nothing_is_lost(
+    app, client, auth, people, monkeypatch
+):
+    from backoffice.notifications import tasks as notification_tasks
+    from backoffice.ocr import verification
+    from backoffice.ocr.tesseract import OcrFailed
+
+    calls, told = [], []
+
+    def broken(data, kind):
+        calls.append(kind)
+        raise OcrFailed("tesseract exited with signal 9")
+
+    monkeypatch.setattr(verification, "read_document", broken)
+    monkeypatch.setattr(notification_tasks.send_citizen_text, "delay", lambda *args: told.append(args))
+    person, photo = card_photo(17)
+    with app.app_context():
+        document_id = attach_card("wa-ocr-7", person, photo)
+        db.session.commit()  # the task runs in-process: the first try and its five retries
+        result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id))
+        stored, tries = (result.verdict, result.reasons), len(calls)
+        application_id = submit_with_the_other_papers("wa-ocr-7", document_id)
+    assert tries == 6 and stored == ("unreadable", ["ocr_failed"])
+    assert told == []  # nothing was wrong with the citizen's photo
+    auth.login("rev.officer")
+    page = client.get(f"/applications/{application_id}").get_data(as_text=True)
+    assert "please check it by eye" in page and f"/documents/{document_id}" in page
+
+
+def test_a_document_attached_while_the_broker_was_down_is_verified_by_the_sweep(app, monkeypatch, caplog):
+    from kombu.exceptions import OperationalError
+
+    from backoffice.ocr.tasks import ocr_document, requeue_unverified_documents
+
+    def broker_down(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    person, photo = card_photo(18)
+    with app.app_context(), monkeypatch.context() as down:
+        down.setattr(ocr_document, "delay", broker_down)
+        document_id = attach_card("wa-ocr-8", person, photo)
+        db.session.commit()  # the attachment stands; queueing its OCR failed
+        assert db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id)) is None
+    assert any("the sweep will" in r.getMessage() and not r.exc_info for r in caplog.records)
+    with app.app_context():
+        app.config["OCR_SWEEP_AFTER_MINUTES"] = 60
+        assert requeue_unverified_documents.apply().get() == 0  # too recent: may still be in the queue
+        app.config["OCR_SWEEP_AFTER_MINUTES"] = 0
+        assert requeue_unverified_documents.apply().get() == 1
+        result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id))
+        assert result.verdict == "match"
+        assert requeue_unverified_documents.apply().get() == 0  # done once, never again
