@@ -85,6 +85,8 @@ class ApplicationTurn:
             return turn.intent in FIELD_COMMANDS
         if turn.intent not in FIELD_COMMANDS or turn.confidence < COMMAND_CONFIDENCE:
             return False
+        if turn.intent == "apply_service" and not turn.entities.get("service"):
+            return False  # free text that reads like a request is an answer unless it names a service
         return (
             step.field.type in FREE_TEXT_TYPES
             or not check_service_answer(self.service, step.field, turn.text).ok
