@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -22,10 +23,11 @@ GENERAL_NUMBER = "100000000000001"
 class Stack:
     """Handles on the running processes and the citizen-side helpers tests use."""
 
-    def __init__(self, env: dict[str, str], standin_url: str, rasa_url: str):
+    def __init__(self, env: dict[str, str], standin_url: str, rasa_url: str, logs: Path):
         self.env = env
         self.standin_url = standin_url
         self.rasa_url = rasa_url
+        self.logs = logs  # every process of the stack writes its log here
 
     def post(self, path: str, body: dict) -> dict:
         """POST JSON to the stand-in's control API."""
@@ -159,6 +161,21 @@ def stack(redis_url, tmp_path_factory):
     try:
         for port in ports.values():
             wait_for_port(port, timeout=240)
-        yield Stack(env, f"http://127.0.0.1:{ports['standin']}", f"http://127.0.0.1:{ports['rasa']}")
+        yield Stack(env, f"http://127.0.0.1:{ports['standin']}", f"http://127.0.0.1:{ports['rasa']}", logs)
     finally:
         stop(procs)
+
+
+@pytest.fixture(scope="session")
+def worker(stack):
+    """A Celery worker beside the stack: OCR, acknowledgements, receipts and notifications run for real."""
+    env = {**stack.env, "OMP_THREAD_LIMIT": "1"}
+    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "celery", "-A", "backoffice.worker", "worker",
+               "--pool", "solo", "--loglevel", "INFO"]  # fmt: skip
+    proc = start(command, env, stack.logs / "worker.log")
+    deadline = time.monotonic() + 60
+    while "ready." not in (stack.logs / "worker.log").read_text(errors="replace"):
+        assert proc.poll() is None and time.monotonic() < deadline, "the Celery worker did not start"
+        time.sleep(0.2)
+    yield proc
+    stop([proc])

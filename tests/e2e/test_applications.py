@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import base64
-import io
 import itertools
 import re
+from functools import cache
 
+import numpy as np
 import pytest
-from PIL import Image
 
 from catalog import load_catalog
 from tests.actions.sample_answers import sample_answer
+from tests.ocr import synthetic_cards
 
 GENERAL_NUMBER = "100000000000001"
 _numbers = itertools.count(919800000500)
@@ -56,11 +57,16 @@ def tap_where(message: dict, id_part: str) -> dict:
     return matches[0]
 
 
+@cache
 def photo_b64() -> str:
-    """A small real JPEG, as a phone camera would send (base64 for the stand-in)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (320, 240), (90, 140, 200)).save(buffer, "JPEG", quality=80)
-    return base64.b64encode(buffer.getvalue()).decode()
+    """A phone photo of a (fictional) card that passes the OCR quality gate, base64 for the stand-in.
+
+    A worker may be running beside the stack: a plain small image would be refused and the refusal would
+    arrive in the middle of the conversation.
+    """
+    rng = np.random.default_rng(7)
+    card = synthetic_cards.draw_aadhaar(synthetic_cards.make_identity(rng), rng)
+    return base64.b64encode(synthetic_cards.photograph(card, rng, blur_sigma=0.6)).decode()
 
 
 class Citizen:
@@ -86,9 +92,10 @@ class Citizen:
         """Tap a button or list row."""
         return self._turn(choice, expect)
 
-    def send_photo(self, expect: int = 1) -> list[dict]:
-        """Send a photo from the camera."""
-        return self._turn({"type": "image", "media_b64": photo_b64(), "mime_type": "image/jpeg"}, expect)
+    def send_photo(self, expect: int = 1, jpeg: bytes | None = None) -> list[dict]:
+        """Send a photo from the camera (a plain one unless `jpeg` is given)."""
+        media = base64.b64encode(jpeg).decode() if jpeg else photo_b64()
+        return self._turn({"type": "image", "media_b64": media, "mime_type": "image/jpeg"}, expect)
 
 
 def answer_questions(person: Citizen, service_id: str, first_question: dict, language: str) -> dict:

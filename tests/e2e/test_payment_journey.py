@@ -26,8 +26,8 @@ def citizen() -> str:
 
 
 @pytest.fixture(scope="module")
-def gateway_url(stack, tmp_path_factory):
-    """The gateway stand-in and a Celery worker beside the stack, unless the stack already runs them.
+def gateway_url(stack, worker):
+    """The gateway stand-in beside the stack (and its worker), unless the stack already runs one.
 
     The stack's back-office reads `RAZORPAY_BASE_URL` (default: the stand-in on 8082) and the development secrets it
     shares with the stand-in, so the stand-in goes exactly there; its webhooks go to the stack's back-office.
@@ -47,21 +47,14 @@ def gateway_url(stack, tmp_path_factory):
         "GATEWAY_WEBHOOK_URL": stack.env["BACKOFFICE_URL"] + "/api/v1/payments/razorpay/webhook",
         "GATEWAY_RETRY_DELAYS": "0.5,1,2",
     }
-    logs = tmp_path_factory.mktemp("payment-logs")
-    python = str(ROOT / ".venv" / "bin" / "python")
-    procs = [
-        start([python, "-m", "standins.gateway"], env, logs / "gateway.log"),
-        start(
-            [python, "-m", "celery", "-A", "backoffice.worker", "worker", "--pool", "solo"],
-            env,
-            logs / "worker.log",
-        ),
-    ]
+    gateway = start(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "standins.gateway"], env, stack.logs / "gateway.log"
+    )
     try:
         wait_for_port(port, timeout=60)
         yield url
     finally:
-        stop(procs)
+        stop([gateway])
 
 
 def pay_on_gateway(gateway_url: str, link_id: str) -> dict:

@@ -1,0 +1,127 @@
+"""A document's whole way: a photo of an Aadhaar card sent on WhatsApp, OCR by a real worker, and the officer's view.
+
+The card is a fictional, synthetic one (tests/ocr/synthetic_cards.py) photographed badly; the citizen's answers
+are the card's, so the verdict must be a match, shown beside the image with only the last 4 digits of the number.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+
+import httpx
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from backoffice.app import create_app
+from backoffice.config import Config
+from backoffice.extensions import db
+from backoffice.models import Application, Document, OcrResult
+from tests.backoffice.conftest import PASSWORD, add_user
+from tests.e2e.test_applications import CATALOG, Citizen, tap_where, text_of
+from tests.ocr import synthetic_cards
+
+SERVICE = "income_certificate"
+_numbers = itertools.count(919800000700)
+
+
+@pytest.fixture
+def citizen() -> str:
+    """A fresh fictional mobile number per test."""
+    return str(next(_numbers))
+
+
+@pytest.fixture(scope="module")
+def office(stack):
+    """The stack's back-office database, opened in this process, with an officer of the revenue department."""
+    app = create_app(Config(environ=stack.env))
+    with app.app_context():
+        add_user("revenue.e2e", "officer", "revenue")
+    return app
+
+
+def card(seed: int) -> tuple[synthetic_cards.Identity, bytes]:
+    """A fictional person and a phone photo of their Aadhaar-like card."""
+    rng = np.random.default_rng(seed)
+    person = synthetic_cards.make_identity(rng)
+    return person, synthetic_cards.photograph(synthetic_cards.draw_aadhaar(person, rng), rng, blur_sigma=0.6)
+
+
+def answers_of(person: synthetic_cards.Identity) -> dict[str, str]:
+    """The answers a citizen gives that the card can confirm."""
+    y, m, d = person.dob.split("-")
+    return {
+        "applicant_name": person.name_en,
+        "date_of_birth": f"{d}/{m}/{y}",
+        "aadhaar": person.aadhaar_number,
+    }
+
+
+def officer_page(base_url: str, path: str) -> str:
+    """Sign in as the revenue officer through the real login form and fetch `path`."""
+    with httpx.Client(base_url=base_url, timeout=30) as browser:
+        login = browser.get("/login").text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)[1]
+        signed_in = browser.post(
+            "/login", data={"username": "revenue.e2e", "password": PASSWORD, "csrf_token": token}
+        )
+        assert signed_in.status_code in (302, 303), signed_in.text[:300]
+        return browser.get(path).text
+
+
+def test_an_aadhaar_photo_sent_on_whatsapp_is_verified_and_shown_to_the_officer_masked(
+    stack, worker, office, citizen
+):
+    from tests.actions.sample_answers import sample_answer
+
+    person, photo = card(41)
+    given = answers_of(person)
+    user = Citizen(stack, citizen)
+    [welcome] = user.say("Hi")
+    _, menu = user.tap(tap_where(welcome, '"en"'), expect=2)
+    [departments] = user.tap(tap_where(menu, "/apply_service"))
+    [services] = user.tap(tap_where(departments, '"revenue"'))
+    _, question = user.tap(tap_where(services, f'"{SERVICE}"'), expect=2)
+    service = CATALOG[SERVICE]
+    for field in service.fields:
+        if field.options:
+            [question] = user.tap(tap_where(question, f'"{field.options[0].value}"'))
+        else:
+            [question] = user.say(given.get(field.id) or sample_answer(service, field, "en"))
+    [ask] = user.tap(tap_where(question, "/affirm"))
+    for document in service.documents:
+        assert document.name.en in text_of(ask)
+        received, ask = user.send_photo(expect=2, jpeg=photo)  # the card serves for every paper here
+        assert "Received" in text_of(received)
+    number = re.search(r"DL-REV-\d{4}-\d{6}", text_of(ask))[0]
+
+    sent = time.monotonic()
+    with office.app_context():
+        application = db.session.scalar(select(Application).where(Application.number == number))
+        application_id = application.id
+        card_document = next(d for d in application.documents if d.requirement == "aadhaar_card")
+        card_id = card_document.id
+        result = None
+        while result is None and time.monotonic() - sent < 90:
+            db.session.expire_all()
+            result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == card_id))
+            time.sleep(0.3)
+        assert result is not None, "the worker stored no OCR result for the card"
+        verdict, stored = result.verdict, dict(result.fields)
+        assert db.session.get(Document, card_id).sha256 == result.sha256
+    assert verdict == "match", stored
+    assert stored["aadhaar_number"] == "XXXX-XXXX-" + person.aadhaar_number[-4:]
+
+    page = officer_page(stack.env["BACKOFFICE_URL"], f"/applications/{application_id}")
+    beside = page[page.index(f"/documents/{card_id}") :]
+    findings = beside[beside.index("OCR findings") : beside.index("</aside>")]
+    assert "Matches the form" in findings and "XXXX-XXXX-" + person.aadhaar_number[-4:] in findings
+    assert person.dob in findings
+    assert person.aadhaar_number not in page
+    # The full number never reaches a log of any process of the stack.
+    digits = person.aadhaar_number
+    for log in stack.logs.glob("*.log"):
+        text = log.read_text(errors="replace")
+        assert digits not in text and f"{digits[:4]} {digits[4:8]} {digits[8:]}" not in text, log.name
