@@ -338,3 +338,27 @@ def test_a_document_attached_while_the_broker_was_down_is_verified_by_the_sweep(
         result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id))
         assert result.verdict == "match"
         assert requeue_unverified_documents.apply().get() == 0  # done once, never again
+
+
+def test_papers_ocr_never_reads_do_not_fill_the_sweeps_batch(app, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from backoffice.ocr.tasks import ocr_document
+    from backoffice.ocr.verification import unverified_documents
+
+    def broker_down(*args):
+        raise OperationalError("Connection refused.")
+
+    person, photo = card_photo(19)
+    with app.app_context(), monkeypatch.context() as down:
+        down.setattr(ocr_document, "delay", broker_down)
+        card_id = attach_card("wa-ocr-9", person, photo)
+        db.session.commit()
+        # Older affidavits of the same application: OCR never reads them, so they never get a result.
+        for _ in range(5):
+            affidavit = documents.store(sample_image("affidavit"), "wa-ocr-9", "whatsapp", filename="p.png",
+                                        declared_mime="image/png", sha256=None)  # fmt: skip
+            affidavit.application_id = db.session.get(Document, card_id).application_id
+            affidavit.requirement, affidavit.created_at = "affidavit", utcnow() - timedelta(hours=1)
+        db.session.commit()
+        assert unverified_documents(timedelta(0), limit=3) == [card_id]
