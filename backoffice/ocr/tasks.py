@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
 
+from backoffice.intake.encryption import UndecryptableDocument
 from backoffice.ocr.tesseract import OcrFailed
 from backoffice.ocr.verification import (
     record_not_read,
@@ -15,6 +17,8 @@ from backoffice.ocr.verification import (
     unverified_documents,
     verify_document,
 )
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -38,6 +42,12 @@ def ocr_document(self, document_id: str) -> str | None:
         # 2, 4, 8 ... s with jitter, at most 120: Tesseract failures are mostly load or a bad moment.
         countdown = get_exponential_backoff_interval(2, self.request.retries, 120, full_jitter=True)
         raise self.retry(exc=error, countdown=countdown) from error
+    except (KeyError, UndecryptableDocument) as error:
+        # The stored file is gone or fails authentication: no retry can read it, and without a result the
+        # sweep would queue it for ever. The officer sees it needs checking by eye.
+        log.error("document %s cannot be read from the store: %s", document_id, type(error).__name__)
+        record_not_read(document_id, "file_missing" if isinstance(error, KeyError) else "file_unreadable")
+        return "unreadable"
     if result is None:
         return None
     refusal = refusal_message(result) if made_now else None

@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -362,3 +363,22 @@ def test_papers_ocr_never_reads_do_not_fill_the_sweeps_batch(app, monkeypatch):
             affidavit.requirement, affidavit.created_at = "affidavit", utcnow() - timedelta(hours=1)
         db.session.commit()
         assert unverified_documents(timedelta(0), limit=3) == [card_id]
+
+
+def test_a_stored_file_that_is_gone_is_left_to_the_officer_and_not_swept_for_ever(app, monkeypatch):
+    from backoffice.ocr.tasks import ocr_document, requeue_unverified_documents
+
+    person, photo = card_photo(20)
+    with app.app_context(), monkeypatch.context() as held:
+        held.setattr(ocr_document, "delay", lambda *args: None)  # queued, not yet run
+        document_id = attach_card("wa-ocr-10", person, photo)
+        db.session.commit()
+    with app.app_context():
+        document = db.session.get(Document, document_id)
+        key = document.storage_key
+        (Path(app.config["DOCUMENTS_DIR"]) / key[:2] / key).unlink()  # lost from the disk
+        assert ocr_document.apply(args=[document_id]).get() == "unreadable"
+        result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id))
+        assert (result.verdict, result.reasons) == ("unreadable", ["file_missing"])
+        app.config["OCR_SWEEP_AFTER_MINUTES"] = 0
+        assert requeue_unverified_documents.apply().get() == 0
