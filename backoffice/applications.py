@@ -269,7 +269,7 @@ def submission_json(application: Application) -> dict[str, Any]:
         amount = display(application.fee_paise)
         fee = {
             "amount_paise": application.fee_paise,
-            "label": {"en": amount, "hi": amount.replace("Rs", "₹")},
+            "label": {"en": amount, "hi": amount},
         }
     return {
         "number": application.number,

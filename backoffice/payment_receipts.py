@@ -57,7 +57,7 @@ def issue_receipt(reference: str, issuer: Issuer) -> Certificate | None:
         service=service.id,
         service_name=Bilingual(service.name.hi, service.name.en),
         payer=_payer(intent, application),
-        amount=display(intent.amount_paid_paise or intent.amount_paise).removeprefix("Rs "),
+        amount=display(intent.amount_paid_paise or intent.amount_paise).removeprefix("₹"),
         reference=f"{intent.reference} / {intent.payment_id}" if intent.payment_id else intent.reference,
         paid_at=paid_at,
         language=intent.language if intent.language in ("hi", "en") else "hi",

@@ -38,11 +38,6 @@ REFUSALS = {
 }
 
 
-def rupee_label(paise: int) -> str:
-    """An amount as the chat shows it: "₹1,500" or "₹1,500.50"."""
-    return display(paise).replace("Rs ", "₹")
-
-
 def _application_charge(number: str, citizen_id: str) -> Charge:
     application = db.session.scalar(select(Application).where(Application.number == number))
     if application is None or application.citizen_id != citizen_id:
@@ -117,7 +112,7 @@ def payment_json(intent: PaymentIntent, checkout: Checkout, order_sent: bool) ->
     """The contract's answer to `POST /payments`: amount, lines, and the way to pay."""
     db.session.refresh(intent)
     url = checkout.url or intent.checkout_url
-    amount = rupee_label(intent.amount_paise)
+    amount = display(intent.amount_paise)
     return {
         "reference": intent.reference,
         "status": intent.status,
@@ -159,7 +154,7 @@ def citizen_payment(reference: str, citizen_id: str | None) -> PaymentIntent:
 
 def payment_state_json(intent: PaymentIntent) -> dict[str, Any]:
     """The contract's answer to `GET /payments/<reference>`."""
-    amount = rupee_label(intent.amount_paise)
+    amount = display(intent.amount_paise)
     return {
         "reference": intent.reference,
         "status": intent.status,

@@ -15,9 +15,14 @@ def rupees(paise: int) -> str:
 
 
 def display(paise: int) -> str:
-    """Spell an amount for a citizen: "Rs 1,234.50", or "Rs 1,234" when there are no paise."""
-    whole = f"{paise // 100:,}"
-    return f"Rs {whole}" if paise % 100 == 0 else f"Rs {whole}.{paise % 100:02d}"
+    """Spell an amount for a citizen, grouped the Indian way: "₹1,23,456.50", or "₹1,234" with no paise."""
+    digits = str(paise // 100)
+    head, tail = digits[:-3], digits[-3:]
+    while len(head) > 2:
+        tail = f"{head[-2:]},{tail}"
+        head = head[:-2]
+    whole = f"{head},{tail}" if head else tail
+    return f"₹{whole}" if paise % 100 == 0 else f"₹{whole}.{paise % 100:02d}"
 
 
 def parse_rupees(text: str) -> int:

@@ -151,3 +151,40 @@ def test_a_bill_number_is_checked_politely_and_cancel_leaves_in_hindi(stack, cit
     assert "UPIC" in text_of(asked_again)
     left, again = person.say("रद्द", expect=2)
     assert "कोई भुगतान नहीं किया गया" in text_of(left) and "आज मैं आपकी क्या मदद करूँ" in text_of(again)
+
+
+@pytest.fixture(scope="module")
+def ledgers(stack):
+    """The demo property-tax and water-bill ledgers in the stack's database."""
+    from backoffice.app import create_app
+    from backoffice.config import Config
+    from backoffice.extensions import db
+    from backoffice.payments.demo_ledgers import seed_demo_ledgers
+
+    app = create_app(Config(environ=stack.env))
+    with app.app_context():
+        seed_demo_ledgers(db.session)
+
+
+def test_a_water_bill_is_paid_from_the_chat_and_its_receipt_arrives_in_hindi(
+    stack, gateway_url, ledgers, citizen
+):
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("नमस्ते")
+    _, menu = person.tap(tap_where(welcome, '"hi"'), expect=2)
+    [which] = person.tap(tap_where(menu, "/pay_bill"))
+    [ask] = person.tap(tap_where(which, '"water_bill"'))
+    assert "के-नंबर" in text_of(ask)
+    start = stack.last_seq(citizen)
+    person.say("12345 67890")  # as printed, with a space
+    link = message_with(stack, citizen, start, "SVP")
+    shown = text_of(link)
+    assert "₹689" in shown and "पानी का बिल" in shown
+    link_id = re.search(r"/pay/([A-Za-z0-9_]+)", shown)[1]
+
+    seq = stack.last_seq(citizen)
+    assert pay_on_gateway(gateway_url, link_id)["status"] == "captured"
+    [receipt] = documents_after(stack, citizen, seq)
+    assert "रसीद" in receipt["body"]["document"]["caption"]
+    confirmation = message_with(stack, citizen, seq, "भुगतान प्राप्त हुआ")
+    assert "₹689" in text_of(confirmation)

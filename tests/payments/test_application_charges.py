@@ -60,10 +60,10 @@ def test_request_and_state_texts_follow_the_stored_status():
         status="open", refunded_paise=0,
     )  # fmt: skip
     assert payment_request(intent, "http://x/pay/1") == (
-        "Please pay Rs 150.50 for Water bill. Reference SVPAAAAAAAAAAAA. Pay here: http://x/pay/1"
+        "Please pay ₹150.50 for Water bill. Reference SVPAAAAAAAAAAAA. Pay here: http://x/pay/1"
     )
     assert "waiting for your bank" in payment_state(intent)
     intent.status = "paid"
-    assert payment_state(intent).startswith("Payment received: Rs 150.50")
+    assert payment_state(intent).startswith("Payment received: ₹150.50")
     intent.status, intent.language = "closed", "hi"
     assert "नया लिंक" in payment_state(intent)

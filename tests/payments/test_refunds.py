@@ -45,7 +45,7 @@ def test_partial_then_full_refund_goes_through_the_gateway_and_is_audited(paid):
     assert [r["amount_paise"] for r in refunds] == [5000, 10000] and all(
         r["officer_id"] == 11 for r in refunds
     )
-    assert "Rs 50 has been refunded" in harness.effects.messages[-2][1]
+    assert "₹50 has been refunded" in harness.effects.messages[-2][1]
     with harness.Session() as session:
         assert session.query(Refund).count() == 2
 

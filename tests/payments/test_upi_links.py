@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from backoffice.payments.amounts import display
 from backoffice.payments.upi import upi_link, upi_qr_png
 
 
@@ -46,3 +47,17 @@ def test_qr_scans_back_to_the_exact_link(tmp_path):
         ["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, check=True
     )
     assert scanned.stdout.strip() == link
+
+
+@pytest.mark.parametrize(
+    ("paise", "shown"),
+    [
+        (5000, "₹50"),
+        (15050, "₹150.50"),
+        (123456, "₹1,234.56"),
+        (4500000, "₹45,000"),
+        (12345678900, "₹12,34,56,789"),
+    ],
+)
+def test_amounts_are_shown_to_citizens_in_rupees_grouped_the_indian_way(paise, shown):
+    assert display(paise) == shown

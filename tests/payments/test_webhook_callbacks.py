@@ -51,7 +51,7 @@ def test_paid_link_is_confirmed_once_then_receipt_and_message_follow(harness):
     assert sorted(harness.outcomes) == ["confirmed", "no_change"]
     assert harness.effects.confirmed == [intent.reference]
     assert harness.effects.messages == [
-        (intent.reference, f"Payment received: Rs 150 for {intent.description}. Reference {intent.reference}. "
+        (intent.reference, f"Payment received: ₹150 for {intent.description}. Reference {intent.reference}. "
          "Your receipt follows.")
     ]  # fmt: skip
     assert harness.effects.actions() == ["payment.intent_opened", "payment.confirmed"]
@@ -62,7 +62,7 @@ def test_confirmation_is_in_the_citizens_language(harness):
     harness.pay(intent)
     harness.gateway.settle_webhooks(2)
     [(_, message)] = harness.effects.messages
-    assert message.startswith("भुगतान प्राप्त हुआ: आय प्रमाण पत्र (आवेदन 1) के लिए Rs 150।")
+    assert message.startswith("भुगतान प्राप्त हुआ: आय प्रमाण पत्र (आवेदन 1) के लिए ₹150।")
 
 
 def test_duplicate_webhooks_change_nothing(harness):
