@@ -12,6 +12,7 @@ from collections.abc import Callable
 from .conversations import Conversations, Entry
 from .errors import TITLES, GraphError, unknown_object
 from .media import MediaStore, check_upload
+from .payments import Payments
 from .settings import Settings
 from .templates import TemplateRegistry
 from .throttling import Throttle
@@ -73,6 +74,7 @@ class CloudApi:
         self.on_outbound = on_outbound
         self.conversations = Conversations()
         self.media = MediaStore(settings.media_url_ttl)
+        self.payments = Payments()
         self.templates = TemplateRegistry.load(settings.templates_file)
         self.poster = WebhookPoster(settings.webhook_url, settings.app_secret)
         self.throttle = Throttle(
@@ -99,6 +101,7 @@ class CloudApi:
             task.cancel()
         self.conversations.reset()
         self.media.clear()
+        self.payments.reset()
         self.errors.clear()
         self.faults.clear()
         self.throttle.reset()
@@ -167,6 +170,8 @@ class CloudApi:
         if not in_window and self.settings.window_error == "sync":
             raise GraphError(131047, WINDOW_DETAILS)
         wamid = new_wamid(outbound.wa_id)
+        if outbound.type == "interactive" and body["interactive"].get("type") == "order_details":
+            self.payments.remember(phone_number_id, outbound.wa_id, wamid, body["interactive"])
         extra = {}
         if outbound.is_template:
             extra = {
@@ -224,6 +229,24 @@ class CloudApi:
             log.warning(
                 "status webhook %s for %s answered %s %s", status, entry.wamid[-8:], code, problem or ""
             )
+
+    async def pay_order(self, reference: str, outcome: str, method: str, value: int | None = None) -> dict:
+        """The citizen pays an order inside WhatsApp; Meta then posts the payment status to the business."""
+        order, transaction = self.payments.pay(reference, outcome, method, value)
+        return await self._post_payment_status(order, transaction)
+
+    async def resend_payment_status(self, reference: str) -> dict:
+        """Post the latest payment status of an order again, as Meta's at-least-once delivery may."""
+        return await self._post_payment_status(*self.payments.last(reference))
+
+    async def _post_payment_status(self, order, transaction) -> dict:
+        item = order.status_item(transaction)
+        payload = envelope(self.settings.waba_id, order.phone_number_id, {"statuses": [item]})
+        code, _, problem = await self.poster.post(payload)
+        answer = {"transaction_id": transaction.id, "status": item["status"], "webhook_status": code}
+        if problem:
+            answer["webhook_error"] = problem
+        return answer
 
     async def receive(self, request: dict) -> dict:
         """Turn a control-API inbound request into Meta's webhook, post it, and report the bot's answer."""

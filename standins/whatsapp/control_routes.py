@@ -10,6 +10,7 @@ from aiohttp import web
 from .cloud_api import InboundError
 from .graph_routes import CLOUD_API
 from .limits import media_kind
+from .payments import PaymentRefused
 
 MAX_WAIT_SECONDS = 25.0
 
@@ -160,6 +161,37 @@ async def get_numbers(request: web.Request) -> web.Response:
     )
 
 
+async def post_payment(request: web.Request) -> web.Response:
+    """The citizen pays an order in WhatsApp: `{"outcome": "success"|"failed"|"pending", "method", "amount"?}`.
+
+    `amount` (in paise) simulates a payment of another amount than the order's.
+    """
+    body = await _json(request)
+    amount = body.get("amount")
+    if amount is not None and (not isinstance(amount, int) or amount <= 0):
+        return _problem(400, "amount must be a whole number of paise above zero")
+    try:
+        answer = await request.app[CLOUD_API].pay_order(
+            request.match_info["reference_id"],
+            str(body.get("outcome", "success")),
+            str(body.get("method", "upi")),
+            amount,
+        )
+    except PaymentRefused as exc:
+        return _problem(409, str(exc))
+    return web.json_response(answer)
+
+
+async def post_payment_resend(request: web.Request) -> web.Response:
+    """Post the order's latest payment status again (a duplicate webhook)."""
+    try:
+        return web.json_response(
+            await request.app[CLOUD_API].resend_payment_status(request.match_info["reference_id"])
+        )
+    except PaymentRefused as exc:
+        return _problem(409, str(exc))
+
+
 def add_routes(app: web.Application) -> None:
     """Register the control routes on the app."""
     app.router.add_post("/_standin/inbound", post_inbound)
@@ -172,3 +204,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/_standin/window", post_window)
     app.router.add_get("/_standin/media/{media_id}", get_media)
     app.router.add_get("/_standin/numbers", get_numbers)
+    app.router.add_post("/_standin/payments/{reference_id}/pay", post_payment)
+    app.router.add_post("/_standin/payments/{reference_id}/resend", post_payment_resend)

@@ -137,10 +137,23 @@ async def download_media(request: web.Request) -> web.Response:
     return web.Response(body=obj.content, content_type=obj.mime_type)
 
 
+async def get_payment(request: web.Request) -> web.Response:
+    """Look up the payment of an order sent with `order_details` (Meta: confirm with this, never the webhook)."""
+    _check_token(request)
+    info = request.match_info
+    answer = request.app[CLOUD_API].payments.lookup(
+        info["phone_number_id"], info["configuration_name"], info["reference_id"]
+    )
+    return web.json_response(answer)
+
+
 def add_routes(app: web.Application) -> None:
     """Register the Graph API routes on the app."""
     app.router.add_post(f"/{VERSION}/{{phone_number_id}}/messages", post_messages)
     app.router.add_post(f"/{VERSION}/{{phone_number_id}}/media", post_media)
+    app.router.add_get(
+        f"/{VERSION}/{{phone_number_id}}/payments/{{configuration_name}}/{{reference_id}}", get_payment
+    )
     app.router.add_get(f"/{VERSION}/{{media_id}}", get_media_url)
     app.router.add_delete(f"/{VERSION}/{{media_id}}", delete_media)
     app.router.add_get("/whatsapp_business/attachments/", download_media)

@@ -37,9 +37,11 @@ function formatted(tag, className, text) {
   const node = el(tag, className);
   const escaped = (text || "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   node.innerHTML = escaped
-    .replace(/\*([^*\n]+)\*/g, "<b>$1</b>")
-    .replace(/(^|\s)_([^_\n]+)_/g, "$1<i>$2</i>")
-    .replace(/~([^~\n]+)~/g, "<s>$1</s>");
+    .replace(/(https?:\/\/[^\s<]+)/g, (url) => `\u0000${url}\u0001`)  // keep links out of *bold*/_italic_
+    .replace(/\*([^*\n\u0000]+)\*/g, "<b>$1</b>")
+    .replace(/(^|\s)_([^_\n\u0000]+)_/g, "$1<i>$2</i>")
+    .replace(/~([^~\n\u0000]+)~/g, "<s>$1</s>")
+    .replace(/\u0000([^\u0001]*)\u0001/g, '<a href="$1" target="_blank" rel="noopener">$1</a>');
   node.lang = lang(text);
   return node;
 }
@@ -195,11 +197,14 @@ function renderOutbound(message, row) {
       choices.append(choiceButton(`☰ ${interactive.action.button}`, () => openList(interactive)));
     } else if (interactive.type === "order_details") {
       const p = interactive.action.parameters;
-      bubble.append(el("div", "footer", `Order ${p.reference_id}: ₹${(p.total_amount.value / p.total_amount.offset).toFixed(2)}`));
-      const pay = choiceButton("Review and pay", () => {});
-      pay.disabled = true;
-      pay.title = "Payment happens on the gateway stand-in";
-      choices.append(pay);
+      const rupees = (money) => `₹${(money.value / money.offset).toFixed(2)}`;
+      for (const item of p.order.items) bubble.append(el("div", "footer", `${item.name}: ${rupees(item.amount)}`));
+      if (p.order.discount) bubble.append(el("div", "footer", `${p.order.discount.description || "Discount"}: −${rupees(p.order.discount)}`));
+      bubble.append(el("div", "", `Total ${rupees(p.total_amount)} · ${p.reference_id}`));
+      // WhatsApp's own checkout, played here: paying posts Meta's signed payment status to the bot.
+      const pay = (outcome) => post(`/_standin/payments/${encodeURIComponent(p.reference_id)}/pay`, { outcome, method: "upi" });
+      choices.append(choiceButton(`Review and pay ${rupees(p.total_amount)} (UPI)`, () => pay("success")));
+      choices.append(choiceButton("Payment fails", () => pay("failed")));
     } else if (interactive.type === "cta_url") {
       const link = el("a", "choice", interactive.action.parameters.display_text);
       link.href = interactive.action.parameters.url;

@@ -1,0 +1,114 @@
+"""WhatsApp payments on the stand-in: the order our back-office sends, paying it, Meta's status webhook and lookup."""
+
+from backoffice.payments.whatsapp_pay import order_details, parse_payment_status, truth_from_lookup
+
+from .conftest import CITIZEN, GENERAL, TOKEN, say, send
+
+CONFIGURATION = "seva-razorpay"
+LINES = [
+    {
+        "code": "tax:2026-27",
+        "label_en": "Property tax 2026-27",
+        "label_hi": "संपत्ति कर 2026-27",
+        "amount_paise": 840000,
+    },
+    {"code": "rebate_online", "label_en": "Rebate: online (2%)", "label_hi": "छूट", "amount_paise": -16800},
+]
+
+
+def order_message(reference: str, lines: list[dict] = LINES) -> dict:
+    """The `order_details` message exactly as the back-office builds it."""
+    interactive = order_details(reference, "Property tax. Reference " + reference, lines, CONFIGURATION)
+    return {"messaging_product": "whatsapp", "to": CITIZEN, "type": "interactive", "interactive": interactive}
+
+
+async def lookup(http, standin, reference: str, token: str = TOKEN) -> tuple[int, dict]:
+    url = standin.graph(f"{GENERAL}/payments/{CONFIGURATION}/{reference}")
+    async with http.get(url, headers={"Authorization": f"Bearer {token}"}) as response:
+        return response.status, await response.json()
+
+
+async def pay(http, standin, reference: str, **body) -> tuple[int, dict]:
+    async with http.post(f"{standin.url}/_standin/payments/{reference}/pay", json=body) as response:
+        return response.status, await response.json()
+
+
+def payment_statuses(receiver) -> list[dict]:
+    return [s for s in receiver.statuses() if s.get("type") == "payment"]
+
+
+async def test_an_order_is_looked_up_as_pending_until_paid(http, standin):
+    await say(http, standin)
+    assert (await send(http, standin, order_message("SVPAAAAAAAAAAA2")))[0] == 200
+    status, answer = await lookup(http, standin, "SVPAAAAAAAAAAA2")
+    assert status == 200 and answer["payments"][0]["status"] == "pending"
+    assert answer["payments"][0]["amount"] == {"value": 823200, "offset": 100}
+    assert truth_from_lookup(answer).state == "open"
+
+
+async def test_paying_posts_metas_signed_payment_status_and_the_lookup_says_captured(http, standin, receiver):
+    await say(http, standin)
+    _, sent = await send(http, standin, order_message("SVPBBBBBBBBBBB2"))
+    status, paid = await pay(http, standin, "SVPBBBBBBBBBBB2", outcome="success", method="upi")
+    assert status == 200 and paid["webhook_status"] == 200 and paid["status"] == "captured"
+    await receiver.wait_for(lambda r: payment_statuses(r))
+    [item] = payment_statuses(receiver)
+    assert receiver.deliveries[-1].signature_valid  # X-Hub-Signature-256 over the raw body
+    assert item["id"] == sent["messages"][0]["id"] and item["recipient_id"] == CITIZEN
+    assert item["payment"]["transaction"] == {
+        "id": paid["transaction_id"], "type": "razorpay", "status": "success", "method": {"type": "upi"}
+    }  # fmt: skip
+    update = parse_payment_status(item)
+    assert (update.reference_id, update.status, update.transaction_status) == (
+        "SVPBBBBBBBBBBB2",
+        "captured",
+        "success",
+    )
+    _, answer = await lookup(http, standin, "SVPBBBBBBBBBBB2")
+    truth = truth_from_lookup(answer)
+    assert (truth.state, truth.amount_paise, truth.payment_id, truth.method) == (
+        "paid",
+        823200,
+        paid["transaction_id"],
+        "upi",
+    )
+
+
+async def test_a_failed_attempt_then_a_successful_one(http, standin, receiver):
+    await say(http, standin)
+    await send(http, standin, order_message("SVPCCCCCCCCCCC2"))
+    _, failed = await pay(http, standin, "SVPCCCCCCCCCCC2", outcome="failed")
+    _, answer = await lookup(http, standin, "SVPCCCCCCCCCCC2")
+    assert failed["status"] == "failed" and truth_from_lookup(answer).state == "failed"
+    _, paid = await pay(http, standin, "SVPCCCCCCCCCCC2", outcome="success")
+    assert paid["transaction_id"] != failed["transaction_id"]
+    _, answer = await lookup(http, standin, "SVPCCCCCCCCCCC2")
+    assert truth_from_lookup(answer).state == "paid" and len(answer["payments"][0]["transactions"]) == 2
+
+
+async def test_an_order_cannot_be_paid_twice_and_a_status_can_be_posted_again(http, standin, receiver):
+    await say(http, standin)
+    await send(http, standin, order_message("SVPDDDDDDDDDDD2"))
+    await pay(http, standin, "SVPDDDDDDDDDDD2", outcome="success")
+    status, refused = await pay(http, standin, "SVPDDDDDDDDDDD2", outcome="success")
+    assert status == 409 and "already paid" in refused["error"]
+    async with http.post(f"{standin.url}/_standin/payments/SVPDDDDDDDDDDD2/resend") as response:
+        assert response.status == 200
+    await receiver.wait_for(lambda r: len(payment_statuses(r)) == 2)
+    first, again = payment_statuses(receiver)
+    assert first["payment"]["transaction"]["id"] == again["payment"]["transaction"]["id"]
+
+
+async def test_a_reused_reference_for_another_amount_an_unknown_one_and_a_wrong_token_are_refused(
+    http, standin
+):
+    await say(http, standin)
+    await send(http, standin, order_message("SVPEEEEEEEEEEE2"))
+    cheaper = [{**LINES[0], "amount_paise": 100000}]
+    status, body = await send(http, standin, order_message("SVPEEEEEEEEEEE2", cheaper))
+    assert (status, body["error"]["code"]) == (400, 131009)
+    status, body = await lookup(http, standin, "SVPUNKNOWNREF22")
+    assert status == 400 and body["error"]["error_subcode"] == 33
+    status, body = await lookup(http, standin, "SVPEEEEEEEEEEE2", token="wrong")
+    assert status == 401 and body["error"]["code"] == 190
+    assert (await pay(http, standin, "SVPUNKNOWNREF22", outcome="success"))[0] == 409
