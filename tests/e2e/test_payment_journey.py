@@ -188,3 +188,56 @@ def test_a_water_bill_is_paid_from_the_chat_and_its_receipt_arrives_in_hindi(
     assert "रसीद" in receipt["body"]["document"]["caption"]
     confirmation = message_with(stack, citizen, seq, "भुगतान प्राप्त हुआ")
     assert "₹689" in text_of(confirmation)
+
+
+def test_a_fee_paid_inside_whatsapp_is_confirmed_by_the_lookup_and_the_receipt_arrives(
+    stack, gateway_url, citizen
+):
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("Hi")
+    _, menu = person.tap(tap_where(welcome, '"en"'), expect=2)
+    [departments] = person.tap(tap_where(menu, "/apply_service"))
+    [services] = person.tap(tap_where(departments, '"transport"'))
+    _, first = person.tap(tap_where(services, f'"{SERVICE}"'), expect=2)
+    summary = answer_questions(person, SERVICE, first, "en")
+    start = stack.last_seq(citizen)
+    [ask] = person.tap(tap_where(summary, "/affirm"))
+    while "has been submitted" not in text_of(ask):
+        replies = (
+            person.tap(tap_where(ask, "/skip"))
+            if "/skip" in json.dumps(choices_of(ask))
+            else person.send_photo(expect=2)
+        )
+        ask = next((m for m in replies if "has been submitted" in text_of(m)), replies[-1])
+    number = re.search(r"DL-TRA-\d{4}-\d{6}", text_of(ask))[0]
+    link = message_with(stack, citizen, start, "Amount to pay")
+
+    seq = stack.last_seq(citizen)
+    person.tap(tap_where(link, '"whatsapp"'))
+    order = order_after(stack, citizen, seq)
+    parameters = order["body"]["interactive"]["action"]["parameters"]
+    assert parameters["total_amount"] == {"value": 20000, "offset": 100}
+    seq = stack.last_seq(citizen)
+    paid = stack.post(
+        f"/_standin/payments/{parameters['reference_id']}/pay", {"outcome": "success", "method": "upi"}
+    )
+    assert paid["webhook_status"] == 200  # the channel took Meta's payment status and passed it on
+
+    [receipt] = documents_after(stack, citizen, seq)
+    assert "receipt" in receipt["body"]["document"]["caption"].lower()
+    assert parameters["reference_id"] in text_of(message_with(stack, citizen, seq, "Payment received"))
+    [status] = person.say(f"status {number}")
+    assert number in text_of(status) and "Payment pending" not in text_of(status)
+
+
+def order_after(stack, citizen: str, after: int, timeout: float = 60.0) -> dict:
+    """The first `order_details` message to `citizen` newer than `after`."""
+    deadline = time.monotonic() + timeout
+    cursor = after
+    while time.monotonic() < deadline:
+        for message in stack.get(f"/_standin/conversations/{citizen}?after={cursor}&wait=5")["messages"]:
+            cursor = max(cursor, message["seq"])
+            body = message["body"]
+            if body["type"] == "interactive" and body["interactive"]["type"] == "order_details":
+                return message
+    raise AssertionError(f"no order_details message reached {citizen}")
