@@ -1,22 +1,26 @@
-"""Officer screen for an application's payments: what was paid, and refunds by approvers and administrators."""
+"""Officer screens for payments: each department's payments, and refunds by its approvers and administrators."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from backoffice.extensions import db
-from backoffice.officers.access import office_required, visible_application
+from backoffice.models import Application
+from backoffice.officers.access import office_required
 from backoffice.payment_config import effects, gateway_client
+from backoffice.payment_receipts import PURPOSE_SERVICES
 from backoffice.payments.amounts import display, parse_rupees
 from backoffice.payments.models import PaymentIntent
 from backoffice.payments.refunds import REFUND_ROLES, RefundRefused, record_refund
+from catalog import load_catalog
 
 blueprint = Blueprint("payment_officers", __name__)
+PAGE_SIZE = 50
 REFUSED = {
     "not_allowed": "your role may not refund",
     "not_paid": "this payment was not received",
@@ -31,6 +35,19 @@ class RefundForm(FlaskForm):
 
     amount = StringField(validators=[DataRequired(), Length(max=20)])
     reason = TextAreaField(validators=[DataRequired(), Length(max=500)])
+
+
+def _visible(query, user):
+    """Limit a payments query to the user's department (an administrator sees every payment)."""
+    if user.role == "admin":
+        return query
+    catalog = load_catalog()
+    purposes = [
+        p for p, service in PURPOSE_SERVICES.items() if catalog[service].department == user.department_code
+    ]
+    return query.outerjoin(Application, Application.id == PaymentIntent.application_id).where(
+        or_(Application.department_code == user.department_code, PaymentIntent.purpose.in_(purposes))
+    )
 
 
 def payments_of(application_id: int) -> list[PaymentIntent]:
@@ -54,15 +71,35 @@ def _panel_helpers() -> dict:
     }
 
 
-@blueprint.post("/applications/<int:application_id>/payments/<reference>/refund")
+@blueprint.get("/payments")
 @office_required
-def refund(application_id: int, reference: str):
+def payments():
+    """The department's payments, newest first; `?q=` finds a reference, `?status=` filters (e.g. flagged)."""
+    query = _visible(select(PaymentIntent), current_user)
+    wanted, status = request.args.get("q", "").strip().upper(), request.args.get("status", "")
+    if wanted:
+        query = query.where(PaymentIntent.reference == wanted)
+    if status:
+        query = query.where(PaymentIntent.status == status)
+    rows = db.session.scalars(query.order_by(PaymentIntent.id.desc()).limit(PAGE_SIZE))
+    return render_template("payments.html", payments=list(rows), q=wanted, status=status)
+
+
+@blueprint.post("/payments/<reference>/refund")
+@office_required
+def refund(reference: str):
     """Return money to the citizen through the gateway; the citizen is told, and it is audited."""
-    visible_application(current_user, application_id)
-    if reference not in {p.reference for p in payments_of(application_id)}:
-        abort(404)
+    intent = db.session.scalar(
+        _visible(select(PaymentIntent), current_user).where(PaymentIntent.reference == reference)
+    )
+    if intent is None:
+        abort(404)  # another department's payment looks the same as none
+    back = redirect(
+        url_for("officers.application", application_id=intent.application_id)
+        if intent.application_id
+        else url_for("payment_officers.payments", q=reference)
+    ), 303  # fmt: skip
     form = RefundForm()
-    back = redirect(url_for("officers.application", application_id=application_id)), 303
     if not form.validate_on_submit():
         flash("Not refunded: give an amount in rupees and a reason.")
         return back

@@ -167,6 +167,7 @@ def office(tmp_path_factory, standin):
         department = load_catalog()[FEE_SERVICE].department
         add_user("fee.approver", "approver", department)
         add_user("fee.officer", "officer", department)
+        add_user("tax.approver", "approver", load_catalog()["property_tax"].department)
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = {**os.environ, "GATEWAY_PORT": str(gateway_port), "GATEWAY_WEBHOOK_URL": f"{url}/api/v1/payments/razorpay/webhook",
@@ -325,7 +326,7 @@ def test_an_amount_mismatch_is_flagged_not_accepted_and_an_approver_refunds_it(o
     assert "Please do not pay again" in texts[0]
 
     page_path = f"/applications/{intent.application_id}"
-    refund_path = f"{page_path}/payments/{payment['reference']}/refund"
+    refund_path = f"/payments/{payment['reference']}/refund"
     form = {"amount": f"{intent.amount_paid_paise / 100:.2f}", "reason": "Paid the wrong amount"}
     verifier = office.app.test_client()
     Auth(verifier).login("fee.officer")
@@ -500,3 +501,31 @@ def test_an_application_made_at_a_csc_adds_the_rs_50_service_charge(office):
         payment["lines"][1]["amount_paise"] == 5000 and payment["lines"][1]["label"]["hi"] == "सीएससी सेवा शुल्क"
     )
     assert payment["amount_paise"] == own["amount_paise"] + 5000
+
+
+def test_a_tax_payment_is_refunded_from_the_payments_page_by_its_own_departments_approver_only(office):
+    wa_id = str(next(_citizens))
+    citizen_id = f"wa-tax-{wa_id}"
+    body = {"subject": {"kind": "property_tax", "upic": "DL09C0045678"}, "citizen": citizen_id, "language": "en",
+            "provider": "gateway"}  # fmt: skip
+    _, payment = office.call("POST", "/api/v1/payments", body)
+    office.pay(payment["reference"])
+    office.settle()
+    reference = payment["reference"]
+    form = {"amount": "100.00", "reason": "Counted twice by the citizen's bank"}
+
+    other = office.app.test_client()
+    Auth(other).login("fee.approver")  # revenue: not their payment
+    assert "No payments match" in other.get(f"/payments?q={reference}").get_data(as_text=True)
+    token = csrf_token(other, "/payments")
+    assert other.post(f"/payments/{reference}/refund", data={**form, "csrf_token": token}).status_code == 404
+
+    own = office.app.test_client()
+    Auth(own).login("tax.approver")
+    page = own.get(f"/payments?q={reference.lower()}").get_data(as_text=True)
+    assert reference in page and "Refund</button>" in page
+    answer = own.post(f"/payments/{reference}/refund", data={**form, "csrf_token": csrf_token(own, "/payments")},
+                      follow_redirects=True)  # fmt: skip
+    assert f"Refunded ₹100 of {reference}" in answer.get_data(as_text=True)
+    intent = office.intent(reference)
+    assert intent.refunded_paise == 10000 and intent.status == "paid"  # a part, so still paid
