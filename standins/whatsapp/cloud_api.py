@@ -12,7 +12,7 @@ from collections.abc import Callable
 from .conversations import Conversations, Entry
 from .errors import TITLES, GraphError, unknown_object
 from .media import MediaStore, check_upload
-from .payments import Payments
+from .payments import Order, Payments, Transaction
 from .settings import Settings
 from .templates import TemplateRegistry
 from .throttling import Throttle
@@ -230,16 +230,15 @@ class CloudApi:
                 "status webhook %s for %s answered %s %s", status, entry.wamid[-8:], code, problem or ""
             )
 
-    async def pay_order(self, reference: str, outcome: str, method: str, value: int | None = None) -> dict:
+    async def pay_order(self, order: Order, outcome: str, method: str, paise: int | None = None) -> dict:
         """The citizen pays an order inside WhatsApp; Meta then posts the payment status to the business."""
-        order, transaction = self.payments.pay(reference, outcome, method, value)
-        return await self._post_payment_status(order, transaction)
+        return await self._post_payment_status(order, self.payments.pay(order, outcome, method, paise))
 
-    async def resend_payment_status(self, reference: str) -> dict:
+    async def resend_payment_status(self, order: Order) -> dict:
         """Post the latest payment status of an order again, as Meta's at-least-once delivery may."""
-        return await self._post_payment_status(*self.payments.last(reference))
+        return await self._post_payment_status(order, self.payments.last(order))
 
-    async def _post_payment_status(self, order, transaction) -> dict:
+    async def _post_payment_status(self, order: Order, transaction: Transaction) -> dict:
         item = order.status_item(transaction)
         payload = envelope(self.settings.waba_id, order.phone_number_id, {"statuses": [item]})
         code, _, problem = await self.poster.post(payload)

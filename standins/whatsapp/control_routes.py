@@ -161,6 +161,13 @@ async def get_numbers(request: web.Request) -> web.Response:
     )
 
 
+def _order(request: web.Request, body: dict):
+    """The order the control route names; `phone_number_id` / `configuration_name` pick among namesakes."""
+    return request.app[CLOUD_API].payments.find(
+        request.match_info["reference_id"], body.get("phone_number_id"), body.get("configuration_name")
+    )
+
+
 async def post_payment(request: web.Request) -> web.Response:
     """The citizen pays an order in WhatsApp: `{"outcome": "success"|"failed"|"pending", "method", "amount"?}`.
 
@@ -168,28 +175,27 @@ async def post_payment(request: web.Request) -> web.Response:
     """
     body = await _json(request)
     amount = body.get("amount")
-    if amount is not None and (not isinstance(amount, int) or amount <= 0):
+    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0):
         return _problem(400, "amount must be a whole number of paise above zero")
     try:
         answer = await request.app[CLOUD_API].pay_order(
-            request.match_info["reference_id"],
+            _order(request, body),
             str(body.get("outcome", "success")),
             str(body.get("method", "upi")),
             amount,
         )
     except PaymentRefused as exc:
-        return _problem(409, str(exc))
+        return _problem(exc.http_status, str(exc))
     return web.json_response(answer)
 
 
 async def post_payment_resend(request: web.Request) -> web.Response:
     """Post the order's latest payment status again (a duplicate webhook)."""
+    body = await _json(request) if request.can_read_body else {}
     try:
-        return web.json_response(
-            await request.app[CLOUD_API].resend_payment_status(request.match_info["reference_id"])
-        )
+        return web.json_response(await request.app[CLOUD_API].resend_payment_status(_order(request, body)))
     except PaymentRefused as exc:
-        return _problem(409, str(exc))
+        return _problem(exc.http_status, str(exc))
 
 
 def add_routes(app: web.Application) -> None:

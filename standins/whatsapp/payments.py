@@ -20,6 +20,10 @@ OUTCOMES = {"success": "captured", "failed": "failed", "pending": "pending"}
 class PaymentRefused(ValueError):
     """A control-API payment the stand-in cannot make (unknown order, already paid, bad outcome)."""
 
+    def __init__(self, text: str, http_status: int = 409):
+        super().__init__(text)
+        self.http_status = http_status
+
 
 @dataclass
 class Transaction:
@@ -58,6 +62,7 @@ class Order:
     value: int
     offset: int
     currency: str
+    items: list[dict] = field(default_factory=list)  # name, amount {value, offset}, quantity, as sent
     transactions: list[Transaction] = field(default_factory=list)
 
     @property
@@ -100,11 +105,14 @@ class Order:
         }
 
 
+Key = tuple[str, str, str]  # phone_number_id, configuration_name, reference_id
+
+
 class Payments:
-    """Every order sent through this stand-in, by reference id."""
+    """Every order sent through this stand-in; a reference id is unique per number and payment configuration."""
 
     def __init__(self) -> None:
-        self.orders: dict[str, Order] = {}
+        self.orders: dict[Key, Order] = {}
 
     def reset(self) -> None:
         """Forget every order."""
@@ -116,7 +124,8 @@ class Payments:
         total = parameters["total_amount"]
         gateway = parameters["payment_settings"][0]["payment_gateway"]
         reference = parameters["reference_id"]
-        known = self.orders.get(reference)
+        key = (phone_number_id, gateway["configuration_name"], reference)
+        known = self.orders.get(key)
         if known is not None and (known.value, known.offset) != (total["value"], total["offset"]):
             raise GraphError(
                 131009, f"reference_id {reference} was already used for an order of another amount"
@@ -124,44 +133,55 @@ class Payments:
         if known is not None:
             known.wamid = wamid  # the same order sent again: the newest message carries its statuses
             return
-        self.orders[reference] = Order(
+        items = [
+            {"name": item.get("name"), "amount": item.get("amount"), "quantity": item.get("quantity", 1)}
+            for item in parameters.get("order", {}).get("items", [])
+        ]
+        self.orders[key] = Order(
             reference, phone_number_id, gateway["configuration_name"], wa_id, wamid,
-            int(total["value"]), int(total["offset"]), parameters.get("currency", "INR"),
+            int(total["value"]), int(total["offset"]), parameters.get("currency", "INR"), items,
         )  # fmt: skip
 
     def lookup(self, phone_number_id: str, configuration_name: str, reference: str) -> dict:
         """`GET /{phone_number_id}/payments/{configuration_name}/{reference_id}`, or Meta's unknown-object error."""
-        order = self.orders.get(reference)
-        if order is None or (order.phone_number_id, order.configuration_name) != (
-            phone_number_id,
-            configuration_name,
-        ):
+        order = self.orders.get((phone_number_id, configuration_name, reference))
+        if order is None:
             raise unknown_object(reference, "get")
         return order.lookup()
 
-    def pay(
-        self, reference: str, outcome: str, method: str, value: int | None = None
-    ) -> tuple[Order, Transaction]:
-        """The citizen pays (or fails to pay) the order; `value` simulates an amount other than the order's."""
-        order = self.orders.get(reference)
-        if order is None:
-            raise PaymentRefused(f"no order with reference_id {reference}")
-        if outcome not in OUTCOMES:
-            raise PaymentRefused(f"outcome must be one of {', '.join(OUTCOMES)}")
-        if method not in METHODS:
-            raise PaymentRefused(f"method must be one of {', '.join(METHODS)}")
-        if order.status == "captured":
-            raise PaymentRefused(f"order {reference} is already paid")
-        now = int(time.time())
-        transaction = Transaction(
-            f"pay_{secrets.token_hex(7)}", outcome, method, order.value if value is None else value, now, now
-        )
-        order.transactions.append(transaction)
-        return order, transaction
+    def find(
+        self, reference: str, phone_number_id: str | None = None, configuration: str | None = None
+    ) -> Order:
+        """The one order with this reference (narrowed by number and configuration when several share it)."""
+        found = [
+            order
+            for (number, config, ref), order in self.orders.items()
+            if ref == reference and phone_number_id in (None, number) and configuration in (None, config)
+        ]
+        if not found:
+            raise PaymentRefused(f"no order with reference_id {reference}", 404)
+        if len(found) > 1:
+            raise PaymentRefused(
+                f"reference_id {reference} was sent by several numbers; say phone_number_id and configuration_name"
+            )
+        return found[0]
 
-    def last(self, reference: str) -> tuple[Order, Transaction]:
-        """The order and its latest transaction, to post its status again (a duplicate webhook)."""
-        order = self.orders.get(reference)
-        if order is None or not order.transactions:
-            raise PaymentRefused(f"no payment attempt for reference_id {reference}")
-        return order, order.transactions[-1]
+    def pay(self, order: Order, outcome: str, method: str, paise: int | None = None) -> Transaction:
+        """The citizen pays (or fails to pay) the order; `paise` simulates an amount other than the order's."""
+        if outcome not in OUTCOMES:
+            raise PaymentRefused(f"outcome must be one of {', '.join(OUTCOMES)}", 400)
+        if method not in METHODS:
+            raise PaymentRefused(f"method must be one of {', '.join(METHODS)}", 400)
+        if order.status == "captured":
+            raise PaymentRefused(f"order {order.reference_id} is already paid")
+        value = order.value if paise is None else paise * order.offset // 100
+        now = int(time.time())
+        transaction = Transaction(f"pay_{secrets.token_hex(7)}", outcome, method, value, now, now)
+        order.transactions.append(transaction)
+        return transaction
+
+    def last(self, order: Order) -> Transaction:
+        """The order's latest transaction, to post its status again (a duplicate webhook)."""
+        if not order.transactions:
+            raise PaymentRefused(f"no payment attempt for reference_id {order.reference_id}")
+        return order.transactions[-1]

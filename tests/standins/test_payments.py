@@ -2,7 +2,7 @@
 
 from backoffice.payments.whatsapp_pay import order_details, parse_payment_status, truth_from_lookup
 
-from .conftest import CITIZEN, GENERAL, TOKEN, say, send
+from .conftest import CITIZEN, GENERAL, REVENUE, TOKEN, say, send
 
 CONFIGURATION = "seva-razorpay"
 LINES = [
@@ -92,6 +92,9 @@ async def test_an_order_cannot_be_paid_twice_and_a_status_can_be_posted_again(ht
     await pay(http, standin, "SVPDDDDDDDDDDD2", outcome="success")
     status, refused = await pay(http, standin, "SVPDDDDDDDDDDD2", outcome="success")
     assert status == 409 and "already paid" in refused["error"]
+    assert (
+        len(payment_statuses(receiver)) == 1
+    )  # the refused attempt posted nothing (posts finish before answers)
     async with http.post(f"{standin.url}/_standin/payments/SVPDDDDDDDDDDD2/resend") as response:
         assert response.status == 200
     await receiver.wait_for(lambda r: len(payment_statuses(r)) == 2)
@@ -111,4 +114,73 @@ async def test_a_reused_reference_for_another_amount_an_unknown_one_and_a_wrong_
     assert status == 400 and body["error"]["error_subcode"] == 33
     status, body = await lookup(http, standin, "SVPEEEEEEEEEEE2", token="wrong")
     assert status == 401 and body["error"]["code"] == 190
-    assert (await pay(http, standin, "SVPUNKNOWNREF22", outcome="success"))[0] == 409
+    assert (await pay(http, standin, "SVPUNKNOWNREF22", outcome="success"))[0] == 404
+    assert (await pay(http, standin, "SVPEEEEEEEEEEE2", outcome="maybe"))[0] == 400
+    assert attempts_recorded(standin) == 0
+
+
+def attempts_recorded(standin) -> int:
+    """How many payment attempts the stand-in recorded, across all orders."""
+    return sum(len(order.transactions) for order in standin.api.payments.orders.values())
+
+
+async def test_the_same_order_sent_again_is_fine_and_its_items_are_remembered(http, standin):
+    await say(http, standin)
+    _, first = await send(http, standin, order_message("SVPFFFFFFFFFFF2"))
+    status, again = await send(http, standin, order_message("SVPFFFFFFFFFFF2"))
+    assert status == 200
+    [order] = standin.api.payments.orders.values()
+    assert order.wamid == again["messages"][0]["id"] != first["messages"][0]["id"]
+    assert [item["name"] for item in order.items] == ["Property tax 2026-27"]
+    assert (order.wa_id, order.value, order.currency) == (CITIZEN, 823200, "INR")
+
+
+async def test_a_reference_belongs_to_one_number_and_configuration(http, standin, auth):
+    await say(http, standin)
+    await say(http, standin, phone_number_id=REVENUE)
+    await send(http, standin, order_message("SVPGGGGGGGGGGG2"))
+    cheaper = [{**LINES[0], "amount_paise": 100000}]
+    status, _ = await send(http, standin, order_message("SVPGGGGGGGGGGG2", cheaper), number=REVENUE)
+    assert status == 200  # another number may use the same reference for its own order
+    url = standin.graph(f"{GENERAL}/payments/other-config/SVPGGGGGGGGGGG2")
+    async with http.get(url, headers=auth) as response:
+        assert response.status == 400 and (await response.json())["error"]["code"] == 100
+    status, refused = await pay(http, standin, "SVPGGGGGGGGGGG2", outcome="success")
+    assert status == 409 and "several numbers" in refused["error"]
+    status, _ = await pay(
+        http,
+        standin,
+        "SVPGGGGGGGGGGG2",
+        outcome="success",
+        phone_number_id=REVENUE,
+        configuration_name=CONFIGURATION,
+    )
+    assert status == 200
+    _, general = await lookup(http, standin, "SVPGGGGGGGGGGG2")
+    assert general["payments"][0]["status"] == "pending"
+
+
+async def test_another_amount_paid_shows_in_the_status_and_the_transaction(http, standin, receiver):
+    await say(http, standin)
+    await send(http, standin, order_message("SVPHHHHHHHHHHH2"))
+    status, _ = await pay(http, standin, "SVPHHHHHHHHHHH2", outcome="success", method="card", amount=500000)
+    assert status == 200
+    await receiver.wait_for(lambda r: payment_statuses(r))
+    [item] = payment_statuses(receiver)
+    assert item["payment"]["amount"] == {"value": 500000, "offset": 100}
+    _, answer = await lookup(http, standin, "SVPHHHHHHHHHHH2")
+    [payment] = answer["payments"]
+    assert payment["amount"] == {"value": 823200, "offset": 100}  # the order's total
+    assert payment["transactions"][0]["amount"] == {"value": 500000, "offset": 100}
+    assert payment["transactions"][0]["method"] == {"type": "card"}
+
+
+async def test_a_pending_attempt_leaves_the_order_pending(http, standin, receiver):
+    await say(http, standin)
+    await send(http, standin, order_message("SVPJJJJJJJJJJJ2"))
+    _, attempt = await pay(http, standin, "SVPJJJJJJJJJJJ2", outcome="pending", method="netbanking")
+    assert attempt["status"] == "pending"
+    await receiver.wait_for(lambda r: payment_statuses(r))
+    assert payment_statuses(receiver)[0]["payment"]["transaction"]["status"] == "pending"
+    _, answer = await lookup(http, standin, "SVPJJJJJJJJJJJ2")
+    assert answer["payments"][0]["status"] == "pending" and truth_from_lookup(answer).state == "open"
