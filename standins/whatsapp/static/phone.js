@@ -32,16 +32,26 @@ function el(tag, className, text) {
   return node;
 }
 
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 // WhatsApp's *bold*, _italic_ and ~strike~, applied after escaping so bot text can never inject HTML.
+// URLs become links (payment links arrive as text); they are cut out first, so quotes or a closing full
+// stop stay outside the link and underscores in a URL are not read as italics.
 function formatted(tag, className, text) {
   const node = el(tag, className);
-  const escaped = (text || "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  node.innerHTML = escaped
-    .replace(/(https?:\/\/[^\s<]+)/g, (url) => `\u0000${url}\u0001`)  // keep links out of *bold*/_italic_
-    .replace(/\*([^*\n\u0000]+)\*/g, "<b>$1</b>")
-    .replace(/(^|\s)_([^_\n\u0000]+)_/g, "$1<i>$2</i>")
-    .replace(/~([^~\n\u0000]+)~/g, "<s>$1</s>")
-    .replace(/\u0000([^\u0001]*)\u0001/g, '<a href="$1" target="_blank" rel="noopener">$1</a>');
+  const links = [];
+  const marked = (text || "").replace(/https?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]]/g, (url) => {
+    links.push(url);
+    return `\u0000${links.length - 1}\u0001`;
+  });
+  node.innerHTML = escapeHtml(marked)
+    .replace(/\*([^*\n]+)\*/g, "<b>$1</b>")
+    .replace(/(^|\s)_([^_\n]+)_/g, "$1<i>$2</i>")
+    .replace(/~([^~\n]+)~/g, "<s>$1</s>")
+    .replace(/\u0000(\d+)\u0001/g, (_, index) => {
+      const url = escapeHtml(links[Number(index)]);
+      return `<a href="${url}" target="_blank" rel="noopener">${url}</a>`;
+    });
   node.lang = lang(text);
   return node;
 }
@@ -162,6 +172,41 @@ function openList(interactive) {
   $("sheet").hidden = false;
 }
 
+function rupees(money) {
+  return `₹${(money.value / money.offset).toFixed(2)}`;
+}
+
+function orderLines(p) {
+  const lines = p.order.items.map((item) => `${item.name}${item.quantity > 1 ? ` × ${item.quantity}` : ""}: ${rupees(item.amount)}`);
+  if (p.order.discount) lines.push(`${p.order.discount.description || "Discount"}: −${rupees(p.order.discount)}`);
+  return lines;
+}
+
+// WhatsApp's own checkout, played here: paying posts Meta's signed payment status to the bot.
+function openCheckout(p, phoneNumberId) {
+  $("sheet-title").textContent = "Review and pay";
+  $("sheet-title").lang = "en";
+  const body = $("sheet-body");
+  body.replaceChildren();
+  for (const line of orderLines(p)) body.append(el("div", "checkout-line", line));
+  body.append(el("div", "checkout-line total", `Total ${rupees(p.total_amount)} · ${p.reference_id}`));
+  const configuration = p.payment_settings[0].payment_gateway.configuration_name;
+  const pay = async (outcome) => {
+    $("sheet").hidden = true;
+    const answer = await post(`/_standin/payments/${encodeURIComponent(p.reference_id)}/pay`, {
+      outcome, method: "upi", phone_number_id: phoneNumberId, configuration_name: configuration,
+    });
+    if (answer && answer.status && answer.webhook_status === 200) notice(`Payment ${answer.status} (${answer.transaction_id})`);
+  };
+  for (const [title, outcome] of [[`Pay ${rupees(p.total_amount)} (UPI)`, "success"], ["Fail the payment", "failed"]]) {
+    const button = el("button", "list-row", title);
+    button.type = "button";
+    button.addEventListener("click", () => pay(outcome));
+    body.append(button);
+  }
+  $("sheet").hidden = false;
+}
+
 function renderOutbound(message, row) {
   const body = message.body;
   const bubble = el("div", "bubble");
@@ -197,14 +242,9 @@ function renderOutbound(message, row) {
       choices.append(choiceButton(`☰ ${interactive.action.button}`, () => openList(interactive)));
     } else if (interactive.type === "order_details") {
       const p = interactive.action.parameters;
-      const rupees = (money) => `₹${(money.value / money.offset).toFixed(2)}`;
-      for (const item of p.order.items) bubble.append(el("div", "footer", `${item.name}: ${rupees(item.amount)}`));
-      if (p.order.discount) bubble.append(el("div", "footer", `${p.order.discount.description || "Discount"}: −${rupees(p.order.discount)}`));
-      bubble.append(el("div", "", `Total ${rupees(p.total_amount)} · ${p.reference_id}`));
-      // WhatsApp's own checkout, played here: paying posts Meta's signed payment status to the bot.
-      const pay = (outcome) => post(`/_standin/payments/${encodeURIComponent(p.reference_id)}/pay`, { outcome, method: "upi" });
-      choices.append(choiceButton(`Review and pay ${rupees(p.total_amount)} (UPI)`, () => pay("success")));
-      choices.append(choiceButton("Payment fails", () => pay("failed")));
+      for (const line of orderLines(p)) bubble.append(el("div", "footer", line));
+      bubble.append(el("div", "total", `Total ${rupees(p.total_amount)}`));
+      choices.append(choiceButton("Review and pay", () => openCheckout(p, message.phone_number_id)));
     } else if (interactive.type === "cta_url") {
       const link = el("a", "choice", interactive.action.parameters.display_text);
       link.href = interactive.action.parameters.url;
