@@ -235,6 +235,24 @@ def _amount(obj: dict, key: str, path: str, *, required: bool) -> int | None:
     return value
 
 
+GATEWAYS = ("razorpay", "payu", "billdesk", "zaakpay")
+
+
+def _check_payment_settings(settings: object) -> None:
+    if not isinstance(settings, list) or not settings:
+        raise missing_param("payment_settings")
+    for index, setting in enumerate(settings):
+        setting = _object(setting, f"payment_settings[{index}]")
+        if setting.get("type") != "payment_gateway":
+            raise invalid_param("payment_settings type must be payment_gateway")
+        gateway = _object(setting.get("payment_gateway"), f"payment_settings[{index}].payment_gateway")
+        if gateway.get("type") not in GATEWAYS:
+            raise invalid_param(f"payment_gateway type must be one of {', '.join(GATEWAYS)}")
+        name = gateway.get("configuration_name")
+        if not isinstance(name, str) or not name:
+            raise missing_param(f"payment_settings[{index}].payment_gateway.configuration_name")
+
+
 def _check_order(action: dict) -> None:
     if action.get("name") != "review_and_pay":
         raise invalid_param("Order details action name must be review_and_pay")
@@ -246,12 +264,24 @@ def _check_order(action: dict) -> None:
         raise invalid_param("Order type must be digital-goods or physical-goods")
     if params.get("currency") != "INR":
         raise invalid_param("Order currency must be INR")
+    _check_payment_settings(params.get("payment_settings"))
     total = _amount(params, "total_amount", "total_amount", required=True)
     order = _object(params.get("order"), "interactive['action']['parameters']['order']")
     items = order.get("items")
     if not isinstance(items, list) or not items:
         raise missing_param("order['items']")
+    items_total = 0
+    for index, item in enumerate(items):
+        item = _object(item, f"order.items[{index}]")
+        if not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise missing_param(f"order.items[{index}].name")
+        quantity = item.get("quantity")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            raise invalid_param(f"order.items[{index}].quantity must be a whole number above zero")
+        items_total += _amount(item, "amount", f"order.items[{index}].amount", required=True) * quantity
     subtotal = _amount(order, "subtotal", "order.subtotal", required=False)
+    if subtotal is not None and subtotal != items_total:
+        raise invalid_param("order.subtotal must equal the sum of the items' amount times quantity")
     if subtotal is not None:
         extra = sum(_amount(order, k, f"order.{k}", required=False) or 0 for k in ("tax", "shipping"))
         discount = _amount(order, "discount", "order.discount", required=False) or 0

@@ -184,3 +184,17 @@ async def test_a_pending_attempt_leaves_the_order_pending(http, standin, receive
     assert payment_statuses(receiver)[0]["payment"]["transaction"]["status"] == "pending"
     _, answer = await lookup(http, standin, "SVPJJJJJJJJJJJ2")
     assert answer["payments"][0]["status"] == "pending" and truth_from_lookup(answer).state == "open"
+
+
+async def test_an_order_without_a_gateway_or_with_items_not_adding_up_is_refused(http, standin):
+    await say(http, standin)
+    message = order_message("SVPLLLLLLLLLLL2")
+    del message["interactive"]["action"]["parameters"]["payment_settings"]
+    status, body = await send(http, standin, message)
+    assert (status, body["error"]["code"]) == (400, 100) and "payment_settings" in body["error"]["message"]
+    message = order_message("SVPLLLLLLLLLLL2")
+    message["interactive"]["action"]["parameters"]["order"]["items"][0]["quantity"] = 2
+    status, body = await send(http, standin, message)
+    assert (status, body["error"]["code"]) == (400, 131009)
+    assert "subtotal" in body["error"]["error_data"]["details"]
+    assert standin.api.payments.orders == {}
