@@ -131,7 +131,8 @@ class Payments:
                 131009, f"reference_id {reference} was already used for an order of another amount"
             )
         if known is not None:
-            known.wamid = wamid  # the same order sent again: the newest message carries its statuses
+            # The same order sent again: the newest message (and its recipient) carries its statuses.
+            known.wamid, known.wa_id = wamid, wa_id
             return
         items = [
             {"name": item.get("name"), "amount": item.get("amount"), "quantity": item.get("quantity", 1)}
@@ -162,7 +163,7 @@ class Payments:
             raise PaymentRefused(f"no order with reference_id {reference}", 404)
         if len(found) > 1:
             raise PaymentRefused(
-                f"reference_id {reference} was sent by several numbers; say phone_number_id and configuration_name"
+                f"reference_id {reference} was sent by several numbers or configurations; say phone_number_id and configuration_name"
             )
         return found[0]
 
