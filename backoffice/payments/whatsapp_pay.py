@@ -142,7 +142,8 @@ def truth_from_lookup(body: dict[str, Any]) -> PaymentTruth:
     transactions = payment.get("transactions") or []
     succeeded = [t for t in transactions if t.get("status") == "success"]
     if payment.get("status") == "captured" and succeeded:
-        amount = payment.get("amount") or succeeded[-1].get("amount") or {}
+        # What the citizen was charged is the transaction's amount; the payment's is the order's total.
+        amount = succeeded[-1].get("amount") or payment.get("amount") or {}
         paise = int(amount.get("value", 0)) * 100 // int(amount.get("offset", OFFSET))
         method = (succeeded[-1].get("method") or {}).get("type")
         return PaymentTruth("paid", paise, payment.get("currency", "INR"), succeeded[-1].get("id"), method)

@@ -173,6 +173,8 @@ async def test_another_amount_paid_shows_in_the_status_and_the_transaction(http,
     assert payment["amount"] == {"value": 823200, "offset": 100}  # the order's total
     assert payment["transactions"][0]["amount"] == {"value": 500000, "offset": 100}
     assert payment["transactions"][0]["method"] == {"type": "card"}
+    # The back-office reads what was charged, so it can flag the mismatch instead of confirming.
+    assert truth_from_lookup(answer).amount_paise == 500000
 
 
 async def test_a_pending_attempt_leaves_the_order_pending(http, standin, receiver):
