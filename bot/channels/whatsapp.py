@@ -132,7 +132,9 @@ class WhatsAppInput(InputChannel):
         self._on_window_closed = on_window_closed
         self._idle_seconds = idle_seconds
         self._max_turns = max_turns
-        self._turns = TurnThread()
+        # Started in the serving process on first use: with SANIC_WORKERS > 1 Sanic forks after this
+        # constructor, and a thread does not survive a fork.
+        self._turns: TurnThread | None = None
         self.inbox: Inbox | None = None
 
     def get_output_channel(self) -> OutputChannel:
@@ -147,6 +149,8 @@ class WhatsAppInput(InputChannel):
             message = UserMessage(
                 turn.text, output, turn.sender_id, None, self.name(), turn.wamid, turn.metadata
             )
+            if self._turns is None:
+                self._turns = TurnThread()
             await self._turns.run(on_new_message(message))
 
         return Inbox(
@@ -167,7 +171,8 @@ class WhatsAppInput(InputChannel):
         """Stop the workers and close the HTTP and Redis connections."""
         if self.inbox is not None:
             await self.inbox.close()
-        self._turns.close()
+        if self._turns is not None:
+            self._turns.close()
         await self._session.close()
         await self._redis.close()
 
