@@ -70,6 +70,15 @@ class Run:
     messages: int = 0
     lost: int = 0
     seconds: float = 0.0
+    sent_at: list[float] = field(default_factory=list)
+
+    def sustained_rate(self) -> float:
+        """Messages/s while the load is on: the middle 80 % of sends, without the ramp-up and the tail."""
+        times = sorted(self.sent_at)
+        if len(times) < 10:
+            return 0.0
+        first, last = int(len(times) * 0.1), int(len(times) * 0.9)
+        return (last - first) / (times[last] - times[first])
 
     def summary(self) -> dict:
         """Medians, tails and rates, rounded for the report."""
@@ -92,6 +101,7 @@ class Run:
             "seconds": round(self.seconds, 1),
             "messages_per_s": round(self.messages / self.seconds, 1) if self.seconds else 0,
             "replies_per_s": round(self.replies / self.seconds, 1) if self.seconds else 0,
+            "sustained_messages_per_s": round(self.sustained_rate(), 1),
             "ack_ms": stats(self.ack_ms),
             "reply_ms": stats(self.reply_ms),
         }
@@ -173,7 +183,9 @@ async def seva_run(citizens: int, turns: int, logs: Path, rate: float = 0.0) -> 
         for port in ports.values():
             await asyncio.to_thread(wait_for_port, port, 300)
         webhook = settings.webhook_url
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        # A connection per webhook, as nginx (deploy/nginx.conf) opens one per request to its upstreams: kept-alive
+        # connections would pin the load to whichever Rasa worker accepted them.
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=True)) as http:
 
             async def post(phone: str, kind: str, value: str) -> float:
                 """Post one signed inbound message as Meta would; return the acknowledgement time in ms."""
@@ -213,6 +225,7 @@ async def seva_run(citizens: int, turns: int, logs: Path, rate: float = 0.0) -> 
                     if rate and index:
                         await asyncio.sleep(random.expovariate(rate / citizens))
                     sent = time.perf_counter()
+                    run.sent_at.append(sent)
                     run.ack_ms.append(await post(phone, kind, value))
                     run.messages += 1
                     for n in range(expected):
@@ -229,6 +242,7 @@ async def seva_run(citizens: int, turns: int, logs: Path, rate: float = 0.0) -> 
             run.messages = run.replies = 0
             run.ack_ms.clear()
             run.reply_ms.clear()
+            run.sent_at.clear()
             started = time.perf_counter()
             await asyncio.gather(*(citizen(i) for i in range(1, citizens + 1)))
             run.seconds = time.perf_counter() - started

@@ -29,7 +29,7 @@ export RASA_TRACKER_DB="${RASA_TRACKER_DB:-1}" RASA_LOCK_DB="${RASA_LOCK_DB:-2}"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$SEVA_HOME/var/seva.db}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:5005}"
 # Two Rasa processes share the webhook port, the Redis tracker store and the atomic lock store: on 2 cores
-# the channel answered 75.5 messages/s flat out this way against 44.1 with one (README, make bench).
+# the channel answered about 70 to 76 messages/s flat out this way against 44 with one (README, make bench).
 export SANIC_WORKERS="${SANIC_WORKERS:-2}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:5055/webhook}"
 export BACKOFFICE_URL="${BACKOFFICE_URL:-http://127.0.0.1:5000}"
