@@ -15,6 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import action_answers
 from bot.whatsapp.config import ChannelConfig, ConfigError
 from bot.whatsapp.dedup import DeliveryLog
 from bot.whatsapp.document_store import DocumentStore
@@ -99,6 +100,7 @@ class WhatsAppInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Build the channel from environment variables (credentials.yml holds no secrets)."""
+        action_answers.install()  # Rasa builds the channel once per process, before any turn
         if credentials:
             logger.warning(
                 "credentials.yml settings for the WhatsApp channel are ignored; set WHATSAPP_* instead"
