@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -56,6 +57,21 @@ def require_service_token():
 
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 400 problem."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Problem(400, "bad_json", "the body must be a JSON object")
+    return body
+
+
+def created(payload: dict[str, Any], status: int = 201):
+    """A JSON answer with status 201 (or the `status` given, e.g. 200 for one that already existed)."""
+    response = jsonify(payload)
+    response.status_code = status
+    return response
 
 
 def _is_api() -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, render_template, request, url_for
 
 from backoffice import payment_requests
-from backoffice.api import PUBLIC_ENDPOINTS, blueprint, problem_response
+from backoffice.api import PUBLIC_ENDPOINTS, blueprint, created, json_body, problem_response
 from backoffice.extensions import db
 from backoffice.payment_config import effects, gateway_client, providers, settings
 from backoffice.payments.callbacks import (
@@ -23,15 +23,10 @@ from backoffice.problems import Problem
 @blueprint.post("/payments")
 def create_payment():
     """Open (or find) the one payment of a subject and answer how to pay it: 201 new, 200 existing."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Problem(400, "bad_json", "the body must be a JSON object")
-    payload, created = payment_requests.request_payment(body)
+    payload, new = payment_requests.request_payment(json_body())
     if payload["upi_link"]:
         payload["upi_qr_url"] = url_for("api.payment_upi_qr", reference=payload["reference"], _external=True)
-    response = jsonify(payload)
-    response.status_code = 201 if created else 200
-    return response
+    return created(payload, 201 if new else 200)
 
 
 @blueprint.get("/payments/<reference>")
@@ -82,8 +77,8 @@ def razorpay_return():
 @blueprint.post("/payments/whatsapp/status")
 def whatsapp_payment_status():
     """A `type: payment` status the channel received in a Meta-signed webhook; looked up before it counts."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("status"), dict):
+    body = json_body()
+    if not isinstance(body.get("status"), dict):
         raise Problem(400, "bad_json", "the body must hold the webhook's status object")
     try:
         outcome = handle_whatsapp_payment_status(db.session, body["status"], providers(), effects())

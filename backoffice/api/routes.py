@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import jsonify, request
 
 from backoffice import applications, catalog_json, certificate_resend, citizens, documents
-from backoffice.api import blueprint
+from backoffice.api import blueprint, created, json_body
 from backoffice.api.openapi import openapi_document
 from backoffice.certificates_tasks import deliver_certificate
 from backoffice.extensions import db
 from backoffice.problems import Problem, not_found
-
-
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Problem(400, "bad_json", "the body must be a JSON object")
-    return body
-
-
-def _created(payload: dict[str, Any], status: int = 201):
-    response = jsonify(payload)
-    response.status_code = status
-    return response
 
 
 @blueprint.get("/openapi.json")
@@ -67,7 +52,7 @@ def put_citizen(citizen_id: str):
     """Create or update a citizen."""
     if len(citizen_id) > 64:
         raise not_found("citizen")
-    citizen = citizens.update(citizen_id, _json_body())
+    citizen = citizens.update(citizen_id, json_body())
     db.session.commit()
     return jsonify(citizens.profile(citizen))
 
@@ -84,15 +69,15 @@ def citizen_draft(citizen_id: str):
 @blueprint.post("/drafts")
 def create_draft():
     """Start a draft (201), or return the citizen's open draft of that service (200)."""
-    draft, created = applications.create_draft(_json_body())
+    draft, new = applications.create_draft(json_body())
     db.session.commit()
-    return _created(applications.draft_json(draft), 201 if created else 200)
+    return created(applications.draft_json(draft), 201 if new else 200)
 
 
 @blueprint.patch("/drafts/<int:draft_id>")
 def patch_draft(draft_id: int):
     """Merge checked answers into a draft."""
-    draft = applications.update_draft(draft_id, _json_body())
+    draft = applications.update_draft(draft_id, json_body())
     db.session.commit()
     return jsonify(applications.draft_json(draft))
 
@@ -108,7 +93,7 @@ def delete_draft(draft_id: int):
 @blueprint.post("/drafts/<int:draft_id>/documents")
 def attach_document(draft_id: int):
     """Attach a stored document to a draft as one catalog requirement."""
-    draft = applications.attach_document(draft_id, _json_body())
+    draft = applications.attach_document(draft_id, json_body())
     db.session.commit()
     return jsonify(applications.draft_json(draft))
 
@@ -116,9 +101,9 @@ def attach_document(draft_id: int):
 @blueprint.post("/drafts/<int:draft_id>/submit")
 def submit_draft(draft_id: int):
     """Submit a complete draft: its number, status, decision date and fee."""
-    application = applications.submit(draft_id, _json_body())
+    application = applications.submit(draft_id, json_body())
     db.session.commit()
-    return _created(applications.submission_json(application))
+    return created(applications.submission_json(application))
 
 
 @blueprint.get("/citizens/<citizen_id>/applications")
@@ -138,7 +123,7 @@ def application_detail(number: str):
 @blueprint.post("/applications/<number>/query-answer")
 def query_answer(number: str):
     """The citizen answers an officer's query."""
-    application = applications.answer_query(number, _json_body())
+    application = applications.answer_query(number, json_body())
     db.session.commit()
     return jsonify(applications.detail_json(application))
 
@@ -146,7 +131,7 @@ def query_answer(number: str):
 @blueprint.post("/applications/<number>/withdraw")
 def withdraw(number: str):
     """The citizen withdraws an application."""
-    application = applications.withdraw(number, _json_body())
+    application = applications.withdraw(number, json_body())
     db.session.commit()
     return jsonify(applications.detail_json(application))
 
@@ -154,13 +139,13 @@ def withdraw(number: str):
 @blueprint.post("/applications/<number>/certificate/resend")
 def resend_certificate(number: str):
     """The citizen asks for their certificate again; it is sent on WhatsApp by a worker."""
-    certificate = certificate_resend.request_resend(number, _json_body().get("citizen"))
+    certificate = certificate_resend.request_resend(number, json_body().get("citizen"))
     db.session.commit()
     try:
         deliver_certificate.delay(certificate.number)
     except Exception as error:  # the broker is down: say so rather than promise a PDF that never comes
         raise Problem(503, "unavailable", "cannot send the certificate just now; please try again") from error
-    return _created({"certificate": certificate.number}, 202)
+    return created({"certificate": certificate.number}, 202)
 
 
 @blueprint.post("/documents")
@@ -184,4 +169,4 @@ def upload_document():
         sha256=request.form.get("sha256") or None,
     )
     db.session.commit()
-    return _created(documents.as_json(document))
+    return created(documents.as_json(document))
