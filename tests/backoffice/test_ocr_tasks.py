@@ -217,6 +217,13 @@ def test_a_worker_killed_mid_task_leaves_the_job_to_another(worker_env, tmp_path
     print(f"kill to result by worker B: {time.monotonic() - killed:.1f} s")
 
 
+def broker_down(*args):
+    """What `delay` raises while Redis, the broker, refuses connections."""
+    from kombu.exceptions import OperationalError
+
+    raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
 def submit_with_the_other_papers(citizen_id: str, card_id: str) -> int:
     """Attach small stand-in proofs for the rest of the card's draft, submit it, and return its id."""
     draft_id = db.session.get(Document, card_id).application_id
@@ -317,12 +324,7 @@ def test_when_tesseract_keeps_failing_the_officer_is_asked_to_check_by_eye_and_n
 
 
 def test_a_document_attached_while_the_broker_was_down_is_verified_by_the_sweep(app, monkeypatch, caplog):
-    from kombu.exceptions import OperationalError
-
     from backoffice.ocr.tasks import ocr_document, requeue_unverified_documents
-
-    def broker_down(*args):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     person, photo = card_photo(18)
     with app.app_context(), monkeypatch.context() as down:
@@ -342,13 +344,8 @@ def test_a_document_attached_while_the_broker_was_down_is_verified_by_the_sweep(
 
 
 def test_papers_ocr_never_reads_do_not_fill_the_sweeps_batch(app, monkeypatch):
-    from kombu.exceptions import OperationalError
-
     from backoffice.ocr.tasks import ocr_document
     from backoffice.ocr.verification import unverified_documents
-
-    def broker_down(*args):
-        raise OperationalError("Connection refused.")
 
     person, photo = card_photo(19)
     with app.app_context(), monkeypatch.context() as down:

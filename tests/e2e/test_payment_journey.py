@@ -96,15 +96,15 @@ def documents_after(stack, citizen: str, after: int, timeout: float = 90.0) -> l
     return found
 
 
-def test_apply_pay_on_the_gateway_and_the_receipt_arrives(stack, gateway_url, citizen):
-    person = Citizen(stack, citizen)
+def submit_fee_application(stack, person: Citizen) -> tuple[str, dict]:
+    """Apply in English for the fee-charging service with every photo; return its number and the payment link."""
     [welcome] = person.say("Hi")
     _, menu = person.tap(tap_where(welcome, '"en"'), expect=2)
     [departments] = person.tap(tap_where(menu, "/apply_service"))
     [services] = person.tap(tap_where(departments, '"transport"'))
     _, first = person.tap(tap_where(services, f'"{SERVICE}"'), expect=2)
     summary = answer_questions(person, SERVICE, first, "en")
-    start = stack.last_seq(citizen)
+    start = stack.last_seq(person.number)
     [ask] = person.tap(tap_where(summary, "/affirm"))
     while "has been submitted" not in text_of(ask):
         if "/skip" in json.dumps(choices_of(ask)):
@@ -114,9 +114,13 @@ def test_apply_pay_on_the_gateway_and_the_receipt_arrives(stack, gateway_url, ci
             assert "Received" in text_of(replies[0])
         ask = next((m for m in replies if "has been submitted" in text_of(m)), replies[-1])
     number = re.search(r"DL-TRA-\d{4}-\d{6}", text_of(ask))[0]
+    return number, message_with(stack, person.number, start, "Amount to pay")
 
+
+def test_apply_pay_on_the_gateway_and_the_receipt_arrives(stack, gateway_url, citizen):
+    person = Citizen(stack, citizen)
     # The payment link follows the submission: amount, lines, the hosted page and three choices.
-    link = message_with(stack, citizen, start, "Amount to pay")
+    number, link = submit_fee_application(stack, person)
     shown = text_of(link)
     assert "*₹200" in shown and "Payment reference: SVP" in shown
     assert [c["title"] for c in choices_of(link)] == ["Pay with UPI", "Pay in WhatsApp", "Pay later"]
@@ -194,23 +198,7 @@ def test_a_fee_paid_inside_whatsapp_is_confirmed_by_the_lookup_and_the_receipt_a
     stack, gateway_url, citizen
 ):
     person = Citizen(stack, citizen)
-    [welcome] = person.say("Hi")
-    _, menu = person.tap(tap_where(welcome, '"en"'), expect=2)
-    [departments] = person.tap(tap_where(menu, "/apply_service"))
-    [services] = person.tap(tap_where(departments, '"transport"'))
-    _, first = person.tap(tap_where(services, f'"{SERVICE}"'), expect=2)
-    summary = answer_questions(person, SERVICE, first, "en")
-    start = stack.last_seq(citizen)
-    [ask] = person.tap(tap_where(summary, "/affirm"))
-    while "has been submitted" not in text_of(ask):
-        replies = (
-            person.tap(tap_where(ask, "/skip"))
-            if "/skip" in json.dumps(choices_of(ask))
-            else person.send_photo(expect=2)
-        )
-        ask = next((m for m in replies if "has been submitted" in text_of(m)), replies[-1])
-    number = re.search(r"DL-TRA-\d{4}-\d{6}", text_of(ask))[0]
-    link = message_with(stack, citizen, start, "Amount to pay")
+    number, link = submit_fee_application(stack, person)
 
     seq = stack.last_seq(citizen)
     person.tap(tap_where(link, '"whatsapp"'))
