@@ -99,16 +99,22 @@ async def chromium():
             await browser.close()
 
 
+async def citizen_says(browser, standin, text: str):
+    """Open the phone page as CITIZEN and send `text`; return the page."""
+    page = await browser.new_page(viewport={"width": 780, "height": 860})
+    await page.goto(standin.url + "/")
+    await page.fill("#mobile", CITIZEN)
+    await page.dispatch_event("#mobile", "change")
+    await page.fill("#text", text)
+    await page.press("#text", "Enter")
+    return page
+
+
 async def test_citizen_types_sees_buttons_and_taps_one(http, standin, receiver):
     from playwright.async_api import expect
 
     async with chromium() as browser:
-        page = await browser.new_page(viewport={"width": 780, "height": 860})
-        await page.goto(standin.url + "/")
-        await page.fill("#mobile", CITIZEN)
-        await page.dispatch_event("#mobile", "change")
-        await page.fill("#text", "नमस्ते")
-        await page.press("#text", "Enter")
+        page = await citizen_says(browser, standin, "नमस्ते")
         await receiver.wait_for(lambda r: len(r.deliveries) == 1)
         message = receiver.deliveries[0].payload["entry"][0]["changes"][0]["value"]["messages"][0]
         assert receiver.deliveries[0].signature_valid
@@ -174,12 +180,7 @@ async def test_citizen_opens_a_payment_link_and_pays_an_order_in_the_chat(http, 
         "interactive": order_details("SVPKKKKKKKKKKK2", "Your licence fee", lines, "seva-razorpay"),
     }
     async with chromium() as browser:
-        page = await browser.new_page(viewport={"width": 780, "height": 860})
-        await page.goto(standin.url + "/")
-        await page.fill("#mobile", CITIZEN)
-        await page.dispatch_event("#mobile", "change")
-        await page.fill("#text", "Hi")
-        await page.press("#text", "Enter")
+        page = await citizen_says(browser, standin, "Hi")
         await receiver.wait_for(lambda r: inbound_messages(r))
         assert (await send(http, standin, text_message(text)))[0] == 200
         anchor = page.get_by_role("link", name=link)
