@@ -24,14 +24,19 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the extension objects, the document store, Celery and the notification hook to `app`."""
-    from backoffice import (
-        certificates_tasks,
-        models,  # noqa: F401  (the tables must be known to SQLAlchemy and Alembic)
-    )
-    from backoffice.celery_app import celery_init_app
-    from backoffice.document_store import build_document_store
-    from backoffice.notifications import after_commit
+    """Bind the extension objects, the document store, Celery and the after-commit task queue to `app`."""
+    # Every room's tables must be known to SQLAlchemy (relationships by name) and Alembic.
+    from backoffice.applications import models as _applications  # noqa: F401
+    from backoffice.audit import models as _audit  # noqa: F401
+    from backoffice.auth import models as _auth  # noqa: F401
+    from backoffice.citizens import models as _citizens  # noqa: F401
+    from backoffice.documents import models as _documents  # noqa: F401
+    from backoffice.documents.storage import build_document_store
+    from backoffice.issuing import models as _issuing  # noqa: F401
+    from backoffice.jobs import after_commit
+    from backoffice.jobs.celery_app import celery_init_app
+    from backoffice.ocr import models as _ocr  # noqa: F401
+    from backoffice.people import models as _people  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
@@ -40,7 +45,6 @@ def register_extensions(app: Flask) -> None:
     app.extensions["seva_documents"] = build_document_store(app.config)
     celery_init_app(app)
     after_commit.install()
-    certificates_tasks.install()
 
     @app.teardown_request
     def _rollback_on_error(exc):
@@ -57,10 +61,10 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.admin.routes import blueprint as admin
     from backoffice.api import blueprint as api
     from backoffice.auth.routes import blueprint as auth
-    from backoffice.certificate_lookup import verify_blueprint
-    from backoffice.certificate_officers import blueprint as certificate_officers
+    from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
-    from backoffice.payment_officers import blueprint as payment_officers
+    from backoffice.payments.views import blueprint as payment_officers
+    from backoffice.verify.lookup import verify_blueprint
 
     app.register_blueprint(api, url_prefix="/api/v1")
     app.register_blueprint(auth)

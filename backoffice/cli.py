@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from backoffice.audit import verify_chain
+from backoffice.audit.services import verify_chain
 
 audit_cli = click.Group("audit", help="Check the audit log.")
 
@@ -29,7 +29,7 @@ def verify_command() -> None:
 @with_appcontext
 def seed_command() -> None:
     """Create demo departments, users (passwords printed once) and applications."""
-    from backoffice.seed import seed_demo
+    from backoffice.demo.seed import seed_demo
 
     for line in seed_demo():
         click.echo(line)

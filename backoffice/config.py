@@ -52,12 +52,13 @@ class Config:
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
             "broker_connection_retry_on_startup": True,
-            # Modules whose tasks a worker must know; add yours here (OCR, certificates, payments).
+            # Modules whose tasks a worker must know. Task names are explicit and stable (tasks queued or
+            # scheduled before a module moved still run): see each `@shared_task(name=...)`.
             "include": [
                 "backoffice.notifications.tasks",
-                "backoffice.certificates_tasks",
+                "backoffice.issuing.tasks",
                 "backoffice.ocr.tasks",
-                "backoffice.payments_tasks",
+                "backoffice.payments.tasks",
             ],
             "beat_schedule": {
                 # Documents attached while the broker was down get their OCR queued again.

@@ -20,10 +20,11 @@ from datetime import datetime, timedelta
 import psycopg
 
 from backoffice.app import create_app
+from backoffice.applications.models import PENDING_STATUSES
 from backoffice.config import Config
 from backoffice.extensions import db
-from backoffice.models import PENDING_STATUSES, Department, User
-from backoffice.passwords import hash_password
+from backoffice.people.models import Department, User
+from backoffice.people.passwords import hash_password
 from catalog import load_catalog
 
 DECIDED = ("approved", "issued", "rejected", "withdrawn")

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SEVA_DOCUMENT_KEYS", "bench:" + "A" * 43)
 
-from backoffice.intake.accept import accept_upload  # noqa: E402
-from backoffice.intake.encryption import Keyring, decrypt, encrypt  # noqa: E402
+from backoffice.documents.intake.accept import accept_upload  # noqa: E402
+from backoffice.documents.intake.encryption import Keyring, decrypt, encrypt  # noqa: E402
 from backoffice.ocr.crosscheck import cross_check  # noqa: E402
 from backoffice.ocr.extract import read_document  # noqa: E402
 from tests.ocr import synthetic_cards  # noqa: E402

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from backoffice import people
 from backoffice.extensions import db
-from backoffice.models import ROLES, Department, User
 from backoffice.officers.access import admin_required
+from backoffice.people import services as people
+from backoffice.people.models import ROLES, Department, User
 
-blueprint = Blueprint("admin", __name__)
+blueprint = Blueprint("admin", __name__, template_folder="templates")
 
 
 class UserForm(FlaskForm):

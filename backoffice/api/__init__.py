@@ -9,8 +9,8 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from backoffice.core.problems import Problem
 from backoffice.extensions import csrf, db
-from backoffice.problems import Problem
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__)

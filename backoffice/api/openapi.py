@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from backoffice.workflow import STATUSES
+from backoffice.applications.workflow import STATUSES
 
 
 def _ref(name: str) -> dict[str, str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response, jsonify, render_template, request, url_for
 
-from backoffice import payment_requests
 from backoffice.api import PUBLIC_ENDPOINTS, blueprint, created, json_body, problem_response
+from backoffice.core.problems import Problem
 from backoffice.extensions import db
-from backoffice.payment_config import effects, gateway_client, providers, settings
+from backoffice.payments import services as payment_requests
 from backoffice.payments.callbacks import (
     ForgedCallback,
     handle_razorpay_webhook,
@@ -17,7 +17,7 @@ from backoffice.payments.callbacks import (
 from backoffice.payments.messages import payment_state
 from backoffice.payments.razorpay import GatewayError
 from backoffice.payments.upi import upi_qr_png
-from backoffice.problems import Problem
+from backoffice.payments.wiring import effects, gateway_client, providers, settings
 
 
 @blueprint.post("/payments")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from backoffice import applications, catalog_json, certificate_resend, citizens, documents
-from backoffice.api import blueprint, created, json_body
+from backoffice.api import blueprint, catalog_json, created, json_body
 from backoffice.api.openapi import openapi_document
-from backoffice.certificates_tasks import deliver_certificate
+from backoffice.applications import services as applications
+from backoffice.citizens import services as citizens
+from backoffice.core.problems import Problem, not_found
+from backoffice.documents import services as documents
 from backoffice.extensions import db
-from backoffice.problems import Problem, not_found
+from backoffice.issuing import resend as certificate_resend
+from backoffice.issuing.tasks import deliver_certificate
 
 
 @blueprint.get("/openapi.json")

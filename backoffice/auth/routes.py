@@ -8,13 +8,16 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from backoffice import audit, login_throttle, people
+from backoffice.audit import services as audit
+from backoffice.auth import throttle as login_throttle
 from backoffice.auth.forms import LoginForm, PasswordForm
+from backoffice.core.clock import utcnow
 from backoffice.extensions import db, login_manager
-from backoffice.models import User, utcnow
-from backoffice.passwords import check_password, hash_password, weakness
+from backoffice.people import services as people
+from backoffice.people.models import User
+from backoffice.people.passwords import check_password, hash_password, weakness
 
-blueprint = Blueprint("auth", __name__)
+blueprint = Blueprint("auth", __name__, template_folder="templates")
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in."
 # Compared against when the username is unknown, so both cases take as long.

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from flask import current_app
 
+from backoffice.applications.models import Application
+from backoffice.core.clock import utcnow
 from backoffice.extensions import db
-from backoffice.models import Application, utcnow
 from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphError
 from backoffice.notifications.messages import compose
 from backoffice.notifications.numbers import sender_number
@@ -42,7 +43,7 @@ def _masked(wa_id: str) -> str:
 
 
 def _facts(application: Application, status: str, language: str) -> dict[str, str]:
-    from backoffice.workflow import status_label
+    from backoffice.applications.workflow import status_label
 
     service = load_catalog().get(application.service)
     decision_by = application.decision_by.strftime("%d/%m/%Y") if application.decision_by else ""
@@ -98,7 +99,7 @@ def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) 
     Inside the window it is a reply to what the citizen just did, so it goes as text. Outside it only an
     opted-in citizen gets the `resume_conversation` template, which invites them to reply and read it.
     """
-    from backoffice.models import Citizen
+    from backoffice.citizens.models import Citizen
 
     citizen = db.session.get(Citizen, citizen_id)
     if citizen is None or not citizen.wa_id:

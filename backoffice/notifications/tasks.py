@@ -21,13 +21,25 @@ def retry_while_meta_is_busy(task: Task, send: Callable[..., str], *args: Any) -
         raise task.retry(exc=error, countdown=2 ** (task.request.retries + 1)) from error
 
 
-@shared_task(bind=True, acks_late=True, max_retries=6, ignore_result=True)
+@shared_task(
+    name="backoffice.notifications.tasks.send_status_notification",
+    bind=True,
+    acks_late=True,
+    max_retries=6,
+    ignore_result=True,
+)
 def send_status_notification(self, application_id: int, status: str) -> str:
     """Notify the citizen of `application_id` that it reached `status`."""
     return retry_while_meta_is_busy(self, notify_status_change, application_id, status)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=6, ignore_result=True)
+@shared_task(
+    name="backoffice.notifications.tasks.send_citizen_text",
+    bind=True,
+    acks_late=True,
+    max_retries=6,
+    ignore_result=True,
+)
 def send_citizen_text(self, citizen_id: str, text: str) -> str:
     """Send a free text (already in the citizen's language) to the citizen."""
     return retry_while_meta_is_busy(self, tell_citizen, citizen_id, text)

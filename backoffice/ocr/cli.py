@@ -9,8 +9,8 @@ import sys
 
 import click
 
-from backoffice.intake.accept import accept_upload
-from backoffice.intake.refusal import DocumentRefused
+from backoffice.documents.intake.accept import accept_upload
+from backoffice.documents.intake.refusal import DocumentRefused
 from backoffice.ocr.extract import KINDS, read_document
 from backoffice.ocr.masking import storable_fields
 from backoffice.ocr.messages import message_for

@@ -18,7 +18,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "We could not read the document. Send a clear photo of the whole document, straight on.",
         "hi": "हम दस्तावेज़ नहीं पढ़ पाए। पूरे दस्तावेज़ की साफ़ फ़ोटो सामने से लेकर भेजें।",
     },
-    # Intake (backoffice.intake.refusal.CODES)
+    # Intake (backoffice.documents.intake.refusal.CODES)
     "corrupt": {
         "en": "This file could not be opened. Please send the photo or PDF again.",
         "hi": "यह फ़ाइल खुल नहीं पाई। कृपया फ़ोटो या PDF फिर से भेजें।",

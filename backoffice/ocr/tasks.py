@@ -9,7 +9,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
 
-from backoffice.intake.encryption import UndecryptableDocument
+from backoffice.documents.intake.encryption import UndecryptableDocument
 from backoffice.ocr.tesseract import OcrFailed
 from backoffice.ocr.verification import (
     record_not_read,
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(
+    name="backoffice.ocr.tasks.ocr_document",
     bind=True,
     acks_late=True,  # a worker killed mid-task leaves the message on the queue for another
     task_reject_on_worker_lost=True,
@@ -56,7 +57,7 @@ def ocr_document(self, document_id: str) -> str | None:
     return result.verdict
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="backoffice.ocr.tasks.requeue_unverified_documents", ignore_result=True)
 def requeue_unverified_documents() -> int:
     """Queue OCR again for documents that never got a result (attached while the broker was down)."""
     minutes = current_app.config["OCR_SWEEP_AFTER_MINUTES"]

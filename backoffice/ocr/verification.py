@@ -7,24 +7,24 @@ import re
 import time
 from datetime import timedelta
 
-from sqlalchemy import event, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from backoffice import documents
+from backoffice.applications.models import Application
+from backoffice.applications.workflow import DRAFT
+from backoffice.core.clock import utcnow
+from backoffice.documents import services as documents
+from backoffice.documents.models import Document
 from backoffice.extensions import db
-from backoffice.models import Application, Document, OcrResult, utcnow
 from backoffice.ocr.crosscheck import cross_check
 from backoffice.ocr.extract import read_document
 from backoffice.ocr.masking import storable_fields
 from backoffice.ocr.messages import message_for
+from backoffice.ocr.models import OcrResult
 from backoffice.ocr.preprocess import UnreadableImage
-from backoffice.workflow import DRAFT
 from catalog import load_catalog
 
 log = logging.getLogger(__name__)
-# Where attach_document leaves document ids during a transaction; OCR is queued once it commits.
-PENDING_KEY = "seva_ocr"
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -169,25 +169,3 @@ def refusal_message(result: OcrResult) -> tuple[str, str] | None:
     citizen = document.citizen
     language = citizen.language if citizen.language in ("en", "hi") else "hi"
     return citizen.id, message_for(result.reasons[0] if result.reasons else "unreadable", language)
-
-
-def queue_after_commit(session: Session, document_id: str) -> None:
-    """Ask for OCR of `document_id` once `session` commits (a rolled-back attachment reads nothing)."""
-    if not event.contains(Session, "after_commit", _send_pending):
-        event.listen(Session, "after_commit", _send_pending)
-        event.listen(Session, "after_soft_rollback", _drop_pending)
-    session.info.setdefault(PENDING_KEY, []).append(document_id)
-
-
-def _send_pending(session: Session) -> None:
-    from backoffice.ocr.tasks import ocr_document
-
-    for document_id in session.info.pop(PENDING_KEY, []):
-        try:
-            ocr_document.delay(document_id)
-        except Exception as exc:  # the attachment is committed; the beat sweep queues it later
-            log.warning("could not queue OCR of document %s (the sweep will): %s", document_id, exc)
-
-
-def _drop_pending(session: Session, previous_transaction) -> None:
-    session.info.pop(PENDING_KEY, None)

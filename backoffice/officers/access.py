@@ -7,8 +7,10 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from backoffice.applications.models import Application
+from backoffice.documents.models import Document
 from backoffice.extensions import db
-from backoffice.models import DEPARTMENT_ROLES, Application, Document, User
+from backoffice.people.models import DEPARTMENT_ROLES, User
 
 OFFICE_ROLES = ("admin", *DEPARTMENT_ROLES)
 

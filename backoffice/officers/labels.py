@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backoffice.citizens import mask_mobile
+from backoffice.citizens.services import mask_mobile
 from catalog import Service
 from catalog.validation import mask_aadhaar
 

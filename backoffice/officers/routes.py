@@ -6,17 +6,21 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from sqlalchemy import select
 
-from backoffice import audit, deadlines, documents, people, workflow
-from backoffice.clock import today_ist
+from backoffice.applications import deadlines, workflow
+from backoffice.applications.models import ApplicationEvent
+from backoffice.applications.queue import QueueFilters, queue_page
+from backoffice.audit import services as audit
+from backoffice.core.clock import today_ist
+from backoffice.documents import services as documents
 from backoffice.extensions import db
-from backoffice.models import DEPARTMENT_ROLES, ApplicationEvent, User
 from backoffice.officers.access import office_required, scope, visible_application, visible_document
 from backoffice.officers.forms import AssignForm, TransitionForm
 from backoffice.officers.labels import MOVE_LABELS, answer_rows
-from backoffice.queue import QueueFilters, queue_page
+from backoffice.people import services as people
+from backoffice.people.models import DEPARTMENT_ROLES, User
 from catalog import load_catalog
 
-blueprint = Blueprint("officers", __name__)
+blueprint = Blueprint("officers", __name__, template_folder="templates")
 
 
 @blueprint.get("/")

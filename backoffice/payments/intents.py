@@ -6,11 +6,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backoffice.payments.charges import Charge
 from backoffice.payments.effects import PaymentEffects, run_effect
 from backoffice.payments.models import OPEN, PaymentIntent
 from backoffice.payments.providers import Checkout, PaymentProvider
 from backoffice.payments.references import new_reference
+from catalog.fees import Charge
 
 
 class IntentNotOpen(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backoffice.payments.amounts import display
+from catalog.money import display
 
 TEXTS: dict[str, dict[str, str]] = {
     "pay_prompt": {

@@ -18,9 +18,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backoffice.payments.amounts import percent_of
-from backoffice.payments.charges import Charge, ChargeError, line
 from backoffice.payments.models import PropertyTaxDemand
+from catalog.fees import Charge, ChargeError, line
+from catalog.money import percent_of
 
 IST = timezone(timedelta(hours=5, minutes=30))
 EARLY_REBATE_PERCENT = 15

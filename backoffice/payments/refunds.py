@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backoffice.payments.amounts import display
 from backoffice.payments.effects import PaymentEffects, run_effect
 from backoffice.payments.messages import text
 from backoffice.payments.models import FLAGGED, PAID, REFUNDED, PaymentIntent, Refund, utcnow
 from backoffice.payments.razorpay import GatewayError, RazorpayClient
+from catalog.money import display
 
 # Roles (as the back-office names them) whose holders may refund: the department's approvers and admins.
 REFUND_ROLES = frozenset({"approver", "admin"})

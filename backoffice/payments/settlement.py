@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from backoffice.payments.amounts import display
 from backoffice.payments.effects import PaymentEffects, run_effect
 from backoffice.payments.messages import text
 from backoffice.payments.models import (
@@ -19,6 +18,7 @@ from backoffice.payments.models import (
     utcnow,
 )
 from backoffice.payments.truth import PaymentTruth
+from catalog.money import display
 
 _LEDGERS = {"property_tax_demands": PropertyTaxDemand, "water_bills": WaterBill}
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-from backoffice.payments.amounts import rupees
+from catalog.money import rupees
 
 
 def upi_link(vpa: str, payee_name: str, amount_paise: int, reference: str, note: str) -> str:

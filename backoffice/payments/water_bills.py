@@ -11,8 +11,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backoffice.payments.charges import Charge, ChargeError, line
 from backoffice.payments.models import WaterBill
+from catalog.fees import Charge, ChargeError, line
 
 _K_NUMBER = re.compile(r"^\d{10}$")
 

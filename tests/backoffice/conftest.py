@@ -11,13 +11,14 @@ import sys
 
 import pytest
 
-from backoffice import demo, workflow
 from backoffice.app import create_app
-from backoffice.audit import Actor
+from backoffice.applications import workflow
+from backoffice.audit.services import Actor
 from backoffice.config import TestConfig
+from backoffice.demo import samples as demo
 from backoffice.extensions import db
-from backoffice.models import Department, User
-from backoffice.passwords import hash_password
+from backoffice.people.models import Department, User
+from backoffice.people.passwords import hash_password
 from tests.backoffice.pg_server import PostgresServer
 from tests.servers import ROOT, free_port, wait_for_port
 
@@ -175,7 +176,7 @@ def submitted(app):
 
 def move(app, application_id: int, name: str, actor: Actor, reason: str | None = None) -> str:
     """Make a workflow move outside any request and commit; returns the new status."""
-    from backoffice.models import Application
+    from backoffice.applications.models import Application
 
     with app.app_context():
         application = db.session.get(Application, application_id)

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from backoffice import demo
+from backoffice.demo import samples as demo
 from catalog import load_catalog
 
 CITIZEN = "wa-aaaaaaaaaaaaaaaaaaaa"
@@ -105,7 +105,7 @@ def test_submitting_an_incomplete_draft_lists_what_is_missing(api):
 
 
 def test_a_query_is_answered_from_whatsapp_and_the_application_returns_to_review(api, app, submitted):
-    from backoffice.audit import Actor
+    from backoffice.audit.services import Actor
     from tests.backoffice.conftest import move
 
     application_id = submitted(citizen=CITIZEN)

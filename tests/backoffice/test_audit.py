@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import text
 
-from backoffice.audit import verify_chain
+from backoffice.audit.models import AuditEntry
+from backoffice.audit.services import verify_chain
 from backoffice.extensions import db
-from backoffice.models import AuditEntry
 
 pytestmark = pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
 

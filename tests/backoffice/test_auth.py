@@ -3,7 +3,7 @@
 import time
 
 from backoffice.extensions import db
-from backoffice.models import User
+from backoffice.people.models import User
 from tests.backoffice.conftest import PASSWORD, add_user, csrf_token
 
 

@@ -23,7 +23,7 @@ def live_server(tmp_path):
     """The back-office on a real port, with a file database the browser's requests share."""
     from flask_migrate import upgrade
 
-    from backoffice import demo
+    from backoffice.demo import samples as demo
 
     app = create_app(Settings(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'seva.db'}",
                               DOCUMENTS_DIR=str(tmp_path / "documents")))  # fmt: skip

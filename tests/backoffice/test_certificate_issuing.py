@@ -11,15 +11,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from backoffice import workflow
 from backoffice.app import create_app
-from backoffice.audit import Actor
-from backoffice.certificate_delivery import SENT_DOCUMENT, deliver
-from backoffice.certificate_issuing import issue_for_application, stored_pdf
-from backoffice.certificates_tasks import worker_issuer
+from backoffice.applications import workflow
+from backoffice.applications.models import Application
+from backoffice.audit.models import AuditEntry
+from backoffice.audit.services import Actor
 from backoffice.config import TestConfig as Settings
+from backoffice.core.clock import utcnow
 from backoffice.extensions import db
-from backoffice.models import Application, AuditEntry, Certificate, utcnow
+from backoffice.issuing.delivery import SENT_DOCUMENT, deliver
+from backoffice.issuing.models import Certificate
+from backoffice.issuing.services import issue_for_application, stored_pdf
+from backoffice.issuing.tasks import worker_issuer
 from backoffice.notifications.send import SENT_TEMPLATE
 from certificates.issue import Issuer
 from certificates.qr_code import read_qr_texts, render_pdf_page
@@ -51,7 +54,7 @@ def issuing_setup(tmp_path, redis_url, standin, monkeypatch):
     """An app on a file database with Redis, a real worker, its own development PKI, and an application under review."""
     from flask_migrate import upgrade
 
-    from backoffice import demo
+    from backoffice.demo import samples as demo
 
     graph_url, graph_token = standin
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'seva.db'}", "REDIS_URL": redis_url,

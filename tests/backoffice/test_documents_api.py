@@ -7,7 +7,7 @@ import os
 import pytest
 from PIL import Image
 
-from backoffice import demo
+from backoffice.demo import samples as demo
 
 
 def upload(api, data: bytes, filename="photo.png", mime="image/png", **form):

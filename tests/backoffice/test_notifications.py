@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from backoffice.audit import Actor
+from backoffice.applications.models import Application
+from backoffice.audit.services import Actor
+from backoffice.core.clock import utcnow
 from backoffice.extensions import db
-from backoffice.models import Application, utcnow
 from backoffice.notifications.send import OPTED_OUT, SENT_TEMPLATE, SENT_TEXT, notify_status_change
 from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
 
@@ -99,7 +100,7 @@ def test_an_opted_out_citizen_is_not_messaged(whatsapp_app, standin, citizen_app
 def test_an_officers_move_notifies_after_commit_and_a_refused_move_does_not(
     whatsapp_app, standin, citizen_application
 ):
-    from backoffice import workflow
+    from backoffice.applications import workflow
 
     application_id = citizen_application("919800000005")
     officer = Actor("officer", "rev.officer", department="revenue")

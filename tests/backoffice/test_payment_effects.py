@@ -1,9 +1,10 @@
 """What the back-office does when the payment code reports a confirmed payment or a money movement."""
 
-from backoffice.audit import verify_chain
+from backoffice.applications.models import Application
+from backoffice.audit.models import AuditEntry
+from backoffice.audit.services import verify_chain
 from backoffice.extensions import db
-from backoffice.models import Application, AuditEntry
-from backoffice.payment_effects import BackofficePaymentEffects
+from backoffice.payments.backoffice_effects import BackofficePaymentEffects
 from backoffice.payments.models import PaymentIntent
 
 

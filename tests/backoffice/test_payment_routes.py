@@ -23,16 +23,19 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from backoffice import demo
 from backoffice.app import create_app
-from backoffice.certificates_tasks import worker_issuer
+from backoffice.applications.models import Application
+from backoffice.audit.models import AuditEntry
 from backoffice.config import TestConfig as OfficeConfig
+from backoffice.core.clock import utcnow
+from backoffice.demo import samples as demo
+from backoffice.demo.ledgers import seed_demo_ledgers
 from backoffice.extensions import db
-from backoffice.models import Application, AuditEntry, Certificate, utcnow
-from backoffice.payments.demo_ledgers import seed_demo_ledgers
+from backoffice.issuing.models import Certificate
+from backoffice.issuing.tasks import worker_issuer
 from backoffice.payments.models import PaymentIntent, PropertyTaxDemand
 from backoffice.payments.settings import PaymentSettings
-from backoffice.payments_tasks import reconcile_payments
+from backoffice.payments.tasks import reconcile_payments
 from catalog import load_catalog
 from tests.backoffice.conftest import NUMBERS, Auth, add_user, csrf_token
 from tests.servers import ROOT, free_port, wait_for_port
@@ -395,7 +398,7 @@ def test_property_tax_is_paid_with_its_rebate_and_gets_a_receipt_without_an_appl
     wa_id = str(next(_citizens))
     citizen_id = f"wa-tax-{wa_id}"
     with office.app.app_context():
-        from backoffice import citizens
+        from backoffice.citizens import services as citizens
 
         citizen = citizens.update(citizen_id, {"language": "hi"})
         citizen.wa_id, citizen.phone_number_id, citizen.last_inbound_at = wa_id, GENERAL_NUMBER, utcnow()

@@ -2,8 +2,8 @@
 
 import pytest
 
+from backoffice.applications.models import Application
 from backoffice.extensions import db
-from backoffice.models import Application
 from tests.backoffice.conftest import csrf_token
 
 

@@ -4,9 +4,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from backoffice import deadlines
+from backoffice.applications import deadlines
+from backoffice.applications.models import Application
 from backoffice.extensions import db
-from backoffice.models import Application, User
+from backoffice.people.models import User
 from tests.backoffice.conftest import csrf_token
 
 

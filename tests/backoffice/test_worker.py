@@ -10,12 +10,13 @@ from datetime import timedelta
 
 import pytest
 
-from backoffice import workflow
 from backoffice.app import create_app
-from backoffice.audit import Actor
+from backoffice.applications import workflow
+from backoffice.applications.models import Application
+from backoffice.audit.services import Actor
 from backoffice.config import TestConfig as Settings
+from backoffice.core.clock import utcnow
 from backoffice.extensions import db
-from backoffice.models import Application, utcnow
 from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
 from tests.servers import ROOT
 
@@ -27,7 +28,7 @@ def worker_setup(tmp_path, redis_url, standin):
     """An app with a file database and Redis as broker, and `celery -A backoffice.worker worker` on the same."""
     from flask_migrate import upgrade
 
-    from backoffice import demo
+    from backoffice.demo import samples as demo
 
     graph_url, graph_token = standin
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'seva.db'}", "REDIS_URL": redis_url,

@@ -2,10 +2,10 @@
 
 import pytest
 
-from backoffice import workflow
-from backoffice.audit import Actor
+from backoffice.applications import workflow
+from backoffice.applications.models import Application
+from backoffice.audit.services import Actor
 from backoffice.extensions import db
-from backoffice.models import Application
 from tests.backoffice.conftest import move
 
 pytestmark = pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)

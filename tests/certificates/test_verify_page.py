@@ -6,10 +6,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 
+from backoffice.verify.views import create_verify_blueprint
 from certificates.qr_payload import full_qr_text, qr_text, sign_claims
 from certificates.status import CertificateRecord, revoke
 from certificates.template import Bilingual
-from certificates.verify_page import create_verify_blueprint
 
 TODAY = date(2026, 12, 1)
 

@@ -16,9 +16,11 @@ import pytest
 from sqlalchemy import select
 
 from backoffice.app import create_app
+from backoffice.applications.models import Application
 from backoffice.config import Config
+from backoffice.documents.models import Document
 from backoffice.extensions import db
-from backoffice.models import Application, Document, OcrResult
+from backoffice.ocr.models import OcrResult
 from tests.backoffice.conftest import PASSWORD, add_user
 from tests.e2e.test_applications import CATALOG, Citizen, tap_where, text_of
 from tests.ocr import synthetic_cards

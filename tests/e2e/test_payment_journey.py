@@ -162,8 +162,8 @@ def ledgers(stack):
     """The demo property-tax and water-bill ledgers in the stack's database."""
     from backoffice.app import create_app
     from backoffice.config import Config
+    from backoffice.demo.ledgers import seed_demo_ledgers
     from backoffice.extensions import db
-    from backoffice.payments.demo_ledgers import seed_demo_ledgers
 
     app = create_app(Config(environ=stack.env))
     with app.app_context():

@@ -6,9 +6,9 @@ import io
 import pytest
 from PIL import Image
 
-from backoffice.intake import limits
-from backoffice.intake.accept import accept_upload
-from backoffice.intake.refusal import DocumentRefused
+from backoffice.documents.intake import limits
+from backoffice.documents.intake.accept import accept_upload
+from backoffice.documents.intake.refusal import DocumentRefused
 from tests.intake.uploads import blank_pdf, jpeg_with_exif, pdf_claiming_pages, pdf_with_stream
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from backoffice.intake.encryption import (
+from backoffice.documents.intake.encryption import (
     DERIVED_KEY_ID,
     KeyConfigError,
     Keyring,

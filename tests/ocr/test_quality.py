@@ -2,7 +2,7 @@
 
 import pytest
 
-from backoffice.intake.refusal import CODES
+from backoffice.documents.intake.refusal import CODES
 from backoffice.ocr import preprocess, quality
 from backoffice.ocr.extract import read_document
 from backoffice.ocr.messages import MESSAGES, message_for

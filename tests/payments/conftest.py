@@ -20,11 +20,11 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import sessionmaker
 
 from backoffice.payments.callbacks import ForgedCallback, handle_razorpay_webhook
-from backoffice.payments.charges import Charge
 from backoffice.payments.intents import issue_checkout, open_intent
 from backoffice.payments.models import OPEN, PaymentIntent, PaymentsBase
 from backoffice.payments.providers import Checkout, GatewayProvider, UpiProvider
 from backoffice.payments.razorpay import GatewayError, RazorpayClient
+from catalog.fees import Charge
 from tests.payments.support import CITIZEN, KEY_ID, KEY_SECRET, WEBHOOK_SECRET
 from tests.servers import ROOT, free_port, wait_for_port
 

@@ -1,6 +1,6 @@
 """Values and small builders shared by the payment tests (test credentials, not secrets)."""
 
-from backoffice.payments.charges import Charge, line
+from catalog.fees import Charge, line
 
 KEY_ID = "rzp_test_payments"
 KEY_SECRET = "test-key-secret"

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from backoffice.payments.charges import CSC_FEE_PAISE, ChargeError, application_charge
 from backoffice.payments.messages import TEXTS, payment_request, payment_state, text
+from catalog.fees import CSC_FEE_PAISE, ChargeError, application_charge
 from catalog.model import Fee, Text
 
 

@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
-from backoffice.payments.charges import ChargeError
-from backoffice.payments.demo_ledgers import seed_demo_ledgers
+from backoffice.demo.ledgers import seed_demo_ledgers
 from backoffice.payments.models import FLAGGED, PAID, PropertyTaxDemand, WaterBill
 from backoffice.payments.property_tax import property_tax_charge
 from backoffice.payments.water_bills import water_bill_charge
+from catalog.fees import ChargeError
 
 
 @pytest.fixture

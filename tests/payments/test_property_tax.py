@@ -5,10 +5,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from backoffice.payments.charges import ChargeError
-from backoffice.payments.demo_ledgers import seed_demo_ledgers
+from backoffice.demo.ledgers import seed_demo_ledgers
 from backoffice.payments.models import PropertyTaxDemand
 from backoffice.payments.property_tax import financial_year, normalise_upic, property_tax_charge, rebate_lines
+from catalog.fees import ChargeError
 
 
 def rebates(gross_rupees: float, category: str, on: date, online: bool = True) -> list[tuple[str, int]]:

@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
-from backoffice.payments.amounts import display
 from backoffice.payments.upi import upi_link, upi_qr_png
+from catalog.money import display
 
 
 def test_link_has_npci_parameters_in_order_with_two_decimals_and_spaces_as_percent_20():

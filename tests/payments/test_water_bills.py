@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy.orm import Session
 
-from backoffice.payments.charges import ChargeError
-from backoffice.payments.demo_ledgers import seed_demo_ledgers
+from backoffice.demo.ledgers import seed_demo_ledgers
 from backoffice.payments.water_bills import water_bill_charge
+from catalog.fees import ChargeError
 
 
 @pytest.fixture

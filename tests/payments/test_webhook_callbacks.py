@@ -8,9 +8,9 @@ import httpx
 from sqlalchemy import func, select
 
 from backoffice.payments.callbacks import intent_for_redirect
-from backoffice.payments.charges import Charge, line
 from backoffice.payments.models import FLAGGED, OPEN, PAID, PaymentCallback, WaterBill
 from backoffice.payments.signatures import sign
+from catalog.fees import Charge, line
 from tests.payments.support import KEY_SECRET, WEBHOOK_SECRET, fee_charge
 
 

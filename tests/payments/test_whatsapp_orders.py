@@ -7,11 +7,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from backoffice.payments.callbacks import handle_whatsapp_payment_status
-from backoffice.payments.charges import line
 from backoffice.payments.intents import issue_checkout, open_intent
 from backoffice.payments.models import OPEN, PAID
 from backoffice.payments.providers import WhatsAppPayProvider
 from backoffice.payments.whatsapp_pay import WhatsAppPaymentLookup, order_details, parse_payment_status
+from catalog.fees import line
 from tests.payments.support import fee_charge
 from tests.servers import free_port
 

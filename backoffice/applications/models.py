@@ -1,0 +1,91 @@
+"""Applications and their history: one citizen's application for one catalog service, from draft to decision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from backoffice.citizens.models import Citizen
+from backoffice.core.clock import utcnow
+from backoffice.documents.models import Document
+from backoffice.extensions import db
+from backoffice.people.models import Department, User
+
+# Statuses in which the department still owes a decision (workflow.PENDING); the queue's partial index covers them.
+PENDING_STATUSES = ("submitted", "payment_pending", "document_check", "under_review", "query_raised")
+_PENDING_SQL = "status IN (" + ", ".join(f"'{s}'" for s in PENDING_STATUSES) + ")"
+
+
+class Application(db.Model):
+    """One citizen's application for one catalog service, from draft to decision."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        # The officer queue: one department's pending applications by deadline, optionally of one service.
+        Index(
+            "ix_applications_queue",
+            "department_code",
+            "decision_by",
+            "id",
+            postgresql_where=text(_PENDING_SQL),
+        ),
+        Index("ix_applications_department_status", "department_code", "status", "decision_by", "id"),
+        # "Any status" in the queue: still ordered by deadline without sorting the whole department.
+        Index("ix_applications_department_deadline", "department_code", "decision_by", "id"),
+        Index(
+            "ix_applications_department_service", "department_code", "service", "status", "decision_by", "id"
+        ),
+        Index("ix_applications_citizen", "citizen_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    service: Mapped[str] = mapped_column(String(64))
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    citizen_id: Mapped[str] = mapped_column(ForeignKey("citizens.id"))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    channel: Mapped[str] = mapped_column(String(16), default="whatsapp")
+    csc_operator: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2), default="hi")
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    fee_paise: Mapped[int | None] = mapped_column(Integer)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_by: Mapped[date | None] = mapped_column(Date)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    query_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    citizen: Mapped[Citizen] = relationship()
+    department: Mapped[Department] = relationship()
+    assigned_to: Mapped[User | None] = relationship()
+    # Declared from this side (with the document's `application`), so documents need not know applications.
+    documents: Mapped[list[Document]] = relationship(
+        order_by=Document.created_at, backref=backref("application")
+    )
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class ApplicationEvent(db.Model):
+    """One step in an application's history: a transition, a query answer, an assignment."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20))  # transition | query_answer | assigned
+    actor: Mapped[str] = mapped_column(String(80))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    application: Mapped[Application] = relationship(back_populates="events")

@@ -1,0 +1,1 @@
+"""What every room stands on: time and the errors services raise for the API."""

@@ -1,0 +1,1 @@
+"""Demo data: departments, users, applications and ledgers for `flask seed` and tests."""

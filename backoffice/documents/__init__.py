@@ -1,0 +1,1 @@
+"""Documents citizens send: intake checks, encryption, storage and attachment to applications."""

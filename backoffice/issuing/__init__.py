@@ -1,0 +1,1 @@
+"""Issuing signed papers (certificates, acknowledgements), delivering them, and the officers' revoke/reissue."""

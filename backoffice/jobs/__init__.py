@@ -1,0 +1,1 @@
+"""Background jobs: Celery bound to the app, and enqueueing tasks by name after a commit."""

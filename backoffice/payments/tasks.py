@@ -1,0 +1,50 @@
+"""Celery tasks of payments: reconciliation on beat, the signed receipt, and the WhatsApp order message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from backoffice.extensions import db
+from backoffice.issuing.tasks import deliver_certificate, worker_issuer
+from backoffice.notifications.tasks import retry_while_meta_is_busy
+from backoffice.payments.orders import send_order
+from backoffice.payments.receipts import issue_receipt
+from backoffice.payments.reconciliation import reconcile
+from backoffice.payments.wiring import effects, providers, settings
+
+
+@shared_task(name="backoffice.payments_tasks.reconcile_payments", ignore_result=True)
+def reconcile_payments() -> dict[str, str]:
+    """Look up every payment open longer than PAYMENT_STALE_MINUTES and apply what its provider says."""
+    stale = timedelta(minutes=settings().stale_after_minutes)
+    return reconcile(db.session, providers(), effects(), stale)
+
+
+@shared_task(
+    name="backoffice.payments_tasks.issue_payment_receipt",
+    bind=True,
+    acks_late=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def issue_payment_receipt(self, reference: str) -> str | None:
+    """Issue the signed receipt of confirmed payment `reference`, then queue its delivery."""
+    receipt = issue_receipt(reference, worker_issuer())
+    if receipt is None:
+        return None
+    deliver_certificate.delay(receipt.number)
+    return receipt.number
+
+
+@shared_task(
+    name="backoffice.payments_tasks.send_payment_order",
+    bind=True,
+    acks_late=True,
+    max_retries=6,
+    ignore_result=True,
+)
+def send_payment_order(self, reference: str) -> str:
+    """Send the WhatsApp `order_details` message of open payment `reference`, retried while Meta is busy."""
+    return retry_while_meta_is_busy(self, send_order, reference)

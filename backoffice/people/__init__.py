@@ -1,0 +1,1 @@
+"""Back-office people: departments, users, roles and passwords."""

@@ -1,0 +1,1 @@
+"""The public verification page for any issued paper."""

@@ -1,0 +1,54 @@
+"""The back-office side of public verification: certificate records for `backoffice.verify.views`."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from sqlalchemy import func, select
+
+from backoffice.extensions import db
+from backoffice.issuing.models import Certificate
+from backoffice.verify.views import create_verify_blueprint
+from catalog import load_catalog
+from certificates.settings import CertificateSettings
+from certificates.status import CertificateRecord, Revocation
+from certificates.template import Bilingual
+
+
+def lookup(number: str) -> CertificateRecord | None:
+    """The record of certificate `number` (the QR carries it upper-case), or None."""
+    certificate = db.session.scalar(
+        select(Certificate).where(func.upper(Certificate.number) == number.upper())
+    )
+    if certificate is None:
+        return None
+    service = load_catalog().get(certificate.service_id)
+    title = Bilingual(hi=service.name.hi, en=service.name.en) if service else Bilingual(hi="", en="")
+    department = (
+        Bilingual(hi=service.department_name.hi, en=service.department_name.en)
+        if service
+        else Bilingual(hi="", en="")
+    )
+    revocation = None
+    if certificate.revoked_at is not None:
+        revocation = Revocation(
+            certificate.revoke_reason or "",
+            certificate.revoked_at,
+            certificate.revoked_by or "",
+            certificate.replaced_by,
+        )
+    return CertificateRecord(
+        number=certificate.number,
+        kind=certificate.kind,
+        title=title,
+        department=department,
+        holder=certificate.holder,
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        revocation=revocation,
+    )
+
+
+def verify_blueprint() -> Blueprint:
+    """The public `/verify/<number>` blueprint wired to this database (no login)."""
+    settings = CertificateSettings.from_env()
+    return create_verify_blueprint(lookup, settings.keyset_path, settings.verify_url)
