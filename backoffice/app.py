@@ -59,7 +59,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the bot's API, the officers' screens, administration and public certificate verification."""
     from backoffice.admin.routes import blueprint as admin
-    from backoffice.api import blueprint as api
+    from backoffice.api import (  # noqa: F401  (they attach their routes to the blueprint)
+        payment_routes,
+        routes,
+    )
+    from backoffice.api.blueprint import blueprint as api
     from backoffice.auth.routes import blueprint as auth
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, render_template, request, url_for
 
-from backoffice.api import PUBLIC_ENDPOINTS, blueprint, created, json_body, problem_response
+from backoffice.api.blueprint import PUBLIC_ENDPOINTS, blueprint, created, json_body, problem_response
 from backoffice.core.problems import Problem
 from backoffice.extensions import db
 from backoffice.payments import services as payment_requests

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from backoffice.api import blueprint, catalog_json, created, json_body
+from backoffice.api import catalog_json
+from backoffice.api.blueprint import blueprint, created, json_body
 from backoffice.api.openapi import openapi_document
 from backoffice.applications import services as applications
 from backoffice.citizens import services as citizens

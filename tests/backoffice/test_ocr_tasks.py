@@ -337,7 +337,10 @@ def test_a_document_attached_while_the_broker_was_down_is_verified_by_the_sweep(
         document_id = attach_card("wa-ocr-8", person, photo)
         db.session.commit()  # the attachment stands; queueing its OCR failed
         assert db.session.scalar(select(OcrResult).where(OcrResult.document_id == document_id)) is None
-    assert any("could not queue backoffice.ocr.tasks.ocr_document" in r.getMessage() and not r.exc_info for r in caplog.records)
+    assert any(
+        "could not queue backoffice.ocr.tasks.ocr_document" in r.getMessage() and not r.exc_info
+        for r in caplog.records
+    )
     with app.app_context():
         app.config["OCR_SWEEP_AFTER_MINUTES"] = 60
         assert requeue_unverified_documents.apply().get() == 0  # too recent: may still be in the queue
