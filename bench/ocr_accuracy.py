@@ -18,9 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-from backoffice.ocr import aadhaar, pan, preprocess, quality, verhoeff  # noqa: E402
+from backoffice.ocr import aadhaar, pan, preprocess, quality  # noqa: E402
 from backoffice.ocr.extract import Pass, combine  # noqa: E402
 from backoffice.ocr.tesseract import _lines_from_tsv, read_lines  # noqa: E402
+from catalog.validation import is_aadhaar_number  # noqa: E402
 from tests.ocr import synthetic_cards  # noqa: E402
 
 READERS = {"aadhaar": aadhaar.read, "pan": pan.read}
@@ -105,7 +106,7 @@ def main() -> None:
                 per[field][1] += 1
             if "aadhaar_number" in got:
                 accepted += 1
-                valid += verhoeff.is_valid_aadhaar(got["aadhaar_number"])
+                valid += is_aadhaar_number(got["aadhaar_number"])
         cells = [f"{per[f][0]}/{per[f][1]}" for f in ("aadhaar_number", "name", "name_hi", "dob", "gender",
                                                           "pan_number")]  # fmt: skip
         print(f"| {name} | **{100 * right / total:.1f} %** ({right}/{total}) | " + " | ".join(cells)

@@ -8,6 +8,13 @@ from dataclasses import field as dataclass_field
 from typing import Any
 
 LANGUAGES = ("en", "hi")
+# Delhi's citizens are written to in Hindi unless they chose English.
+DEFAULT_LANGUAGE = "hi"
+
+
+def known_language(language: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """`language` when Seva writes in it, else `default`: the one language fallback of chat, web and PDF."""
+    return language if language in LANGUAGES else default
 
 
 @dataclass(frozen=True)
@@ -19,7 +26,7 @@ class Text:
 
     def get(self, language: str | None) -> str:
         """Return the phrase in `language`, English when the language is unknown."""
-        return self.hi if language == "hi" else self.en
+        return self.hi if known_language(language, "en") == "hi" else self.en
 
     @classmethod
     def from_dict(cls, data: Mapping[str, str] | None) -> Text | None:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from catalog.model import Eligibility, Field, Service
+from stdnum import verhoeff
+
+from catalog.model import Eligibility, Field, Service, known_language
 
 DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 DELHI_PINCODES = range(110001, 110098)
@@ -114,7 +116,7 @@ def _fail(reason: str, **params: Any) -> Checked:
 def explain(checked: Checked, language: str | None) -> str:
     """Return the citizen-facing message for a failed check, in Hindi or English."""
     texts = REASONS.get(checked.reason or "", REASONS["text_format"])
-    return texts["hi" if language == "hi" else "en"].format(**(checked.params or {}))
+    return texts[known_language(language, "en")].format(**(checked.params or {}))
 
 
 def ascii_digits(text: str) -> str:
@@ -129,47 +131,17 @@ def _digits_only(text: str, allowed_separators: str = " -") -> str | None:
     return cleaned if cleaned.isdigit() else None
 
 
-# Verhoeff tables (dihedral group D5), as used by UIDAI for the Aadhaar check digit.
-_VERHOEFF_D = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
-    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
-    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
-    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
-    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
-    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
-    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
-    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
-    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-)
-_VERHOEFF_P = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
-    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
-    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
-    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
-    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
-    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
-    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
-)
-_VERHOEFF_INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
-
-
-def _verhoeff_checksum(digits: str, offset: int) -> int:
-    c = 0
-    for i, ch in enumerate(reversed(digits)):
-        c = _VERHOEFF_D[c][_VERHOEFF_P[(i + offset) % 8][int(ch)]]
-    return c
-
-
 def verhoeff_check_digit(digits: str) -> str:
     """Return the Verhoeff check digit to append to `digits`."""
-    return str(_VERHOEFF_INV[_verhoeff_checksum(digits, 1)])
+    return verhoeff.calc_check_digit(digits)
 
 
-def verhoeff_valid(digits: str) -> bool:
-    """True when the last digit of `digits` is its Verhoeff check digit."""
-    return digits.isdigit() and _verhoeff_checksum(digits, 0) == 0
+def is_aadhaar_number(digits: str) -> bool:
+    """True for 12 ASCII digits, not starting with 0 or 1 (never issued), whose last is their Verhoeff digit."""
+    return (
+        len(digits) == 12 and digits.isascii() and digits.isdigit() and digits[0] not in "01"
+        and verhoeff.is_valid(digits)
+    )  # fmt: skip
 
 
 def check_aadhaar(text: str) -> Checked:
@@ -179,7 +151,7 @@ def check_aadhaar(text: str) -> Checked:
         return _fail("aadhaar_length")
     if digits[0] in "01":
         return _fail("aadhaar_first_digit")
-    if not verhoeff_valid(digits):
+    if not is_aadhaar_number(digits):
         return _fail("aadhaar_checksum")
     return Checked(digits)
 

@@ -2,18 +2,12 @@
 
 from datetime import datetime
 
-from certificates.template import (
-    Bilingual,
-    CertificateFacts,
-    CertificateTemplate,
-    Department,
-    Detail,
-    Officer,
-)
+from catalog.model import Text
+from certificates.template import CertificateFacts, CertificateTemplate, Department, Detail, Officer
 
 RECEIPT = CertificateTemplate(
     kind="receipt",
-    title=Bilingual("भुगतान रसीद", "Payment receipt"),
+    title=Text(hi="भुगतान रसीद", en="Payment receipt"),
     body_hi=("{payer} से {service_name} के लिए ₹ {amount} का भुगतान प्राप्त हुआ।", "भुगतान संदर्भ {reference}।"),
     body_en=("Received ₹ {amount} from {payer} for {service_name}.", "Payment reference {reference}."),
     validity_months=None,
@@ -22,7 +16,7 @@ RECEIPT = CertificateTemplate(
 
 ACKNOWLEDGEMENT = CertificateTemplate(
     kind="acknowledgement",
-    title=Bilingual("आवेदन पावती", "Acknowledgement of application"),
+    title=Text(hi="आवेदन पावती", en="Acknowledgement of application"),
     body_hi=(
         "{applicant_name} का {service_name} हेतु आवेदन {application_number} दिनांक {issue_date} को प्राप्त हुआ।",
         "निर्णय की अंतिम तिथि {decision_due}।",
@@ -35,14 +29,14 @@ ACKNOWLEDGEMENT = CertificateTemplate(
     key_facts=("decision_due",),
 )
 
-_SYSTEM = Officer("Seva", Bilingual("स्वचालित रूप से जारी", "Issued automatically"))
+_SYSTEM = Officer("Seva", Text(hi="स्वचालित रूप से जारी", en="Issued automatically"))
 
 
 def receipt_facts(
     number: str,
     department: Department,
     service: str,
-    service_name: Bilingual,
+    service_name: Text,
     payer: str,
     amount: str,
     reference: str,
@@ -57,12 +51,12 @@ def receipt_facts(
         holder_name=payer,
         answers={"payer": payer, "amount": amount, "reference": reference, "service_name": service_name},
         details=(
-            Detail(Bilingual("भुगतानकर्ता", "Payer"), payer),
-            Detail(Bilingual("सेवा", "Service"), f"{service_name.hi} / {service_name.en}"),
-            Detail(Bilingual("राशि", "Amount"), f"₹ {amount}"),
-            Detail(Bilingual("संदर्भ", "Reference"), reference),
+            Detail(Text(hi="भुगतानकर्ता", en="Payer"), payer),
+            Detail(Text(hi="सेवा", en="Service"), f"{service_name.hi} / {service_name.en}"),
+            Detail(Text(hi="राशि", en="Amount"), f"₹ {amount}"),
+            Detail(Text(hi="संदर्भ", en="Reference"), reference),
         ),
-        decision=Bilingual("भुगतान सफल", "Payment successful"),
+        decision=Text(hi="भुगतान सफल", en="Payment successful"),
         officer=_SYSTEM,
         issued_at=paid_at,
         language=language,
@@ -73,7 +67,7 @@ def acknowledgement_facts(
     number: str,
     department: Department,
     service: str,
-    service_name: Bilingual,
+    service_name: Text,
     applicant_name: str,
     application_number: str,
     decision_due: str,
@@ -92,11 +86,11 @@ def acknowledgement_facts(
             "decision_due": decision_due,
         },
         details=(
-            Detail(Bilingual("आवेदक", "Applicant"), applicant_name),
-            Detail(Bilingual("सेवा", "Service"), f"{service_name.hi} / {service_name.en}"),
-            Detail(Bilingual("निर्णय की अंतिम तिथि", "Decision due by"), decision_due),
+            Detail(Text(hi="आवेदक", en="Applicant"), applicant_name),
+            Detail(Text(hi="सेवा", en="Service"), f"{service_name.hi} / {service_name.en}"),
+            Detail(Text(hi="निर्णय की अंतिम तिथि", en="Decision due by"), decision_due),
         ),
-        decision=Bilingual("आवेदन प्राप्त", "Application received"),
+        decision=Text(hi="आवेदन प्राप्त", en="Application received"),
         officer=_SYSTEM,
         issued_at=received_at,
         application_number=application_number,

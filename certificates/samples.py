@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime
 
-from certificates.template import Bilingual, CertificateFacts, Department, Detail, Officer
+from catalog.model import Text
+from certificates.template import CertificateFacts, Department, Detail, Officer
 
 # Printed values for each catalog field type; identity numbers are masked as they would be on paper.
 SAMPLE_VALUES = {
@@ -19,15 +20,15 @@ SAMPLE_VALUES = {
 }
 SAMPLE_NAMES = ("राम कुमार शर्मा", "श्याम लाल शर्मा", "सीता देवी")
 DETAIL_LABELS = {
-    "applicant_name": Bilingual("आवेदक का नाम", "Applicant's name"),
-    "father_name": Bilingual("पिता/पति का नाम", "Father's/husband's name"),
-    "date_of_birth": Bilingual("जन्म तिथि", "Date of birth"),
-    "address": Bilingual("पता", "Address"),
-    "pincode": Bilingual("पिन कोड", "PIN code"),
+    "applicant_name": Text(hi="आवेदक का नाम", en="Applicant's name"),
+    "father_name": Text(hi="पिता/पति का नाम", en="Father's/husband's name"),
+    "date_of_birth": Text(hi="जन्म तिथि", en="Date of birth"),
+    "address": Text(hi="पता", en="Address"),
+    "pincode": Text(hi="पिन कोड", en="PIN code"),
 }
 
 
-def sample_answers(service) -> dict[str, str | Bilingual]:
+def sample_answers(service) -> dict[str, str | Text]:
     """A plausible printed answer for every field of a catalog `service`."""
     answers, names = {}, iter(SAMPLE_NAMES * 4)
     for field in service.fields:
@@ -35,7 +36,7 @@ def sample_answers(service) -> dict[str, str | Bilingual]:
             answers[field.id] = next(names)
         elif field.type == "choice" and field.options:
             label = field.options[0].label
-            answers[field.id] = Bilingual(label.hi, label.en)
+            answers[field.id] = Text(hi=label.hi, en=label.en)
         else:
             answers[field.id] = SAMPLE_VALUES.get(field.type, "SAMPLE-0001")
     return answers
@@ -51,13 +52,13 @@ def sample_facts(
         number=number,
         service=service.id,
         department=Department(
-            service.department, Bilingual(service.department_name.hi, service.department_name.en)
+            service.department, Text(hi=service.department_name.hi, en=service.department_name.en)
         ),
         holder_name=holder,
         answers=answers,
         details=tuple(Detail(label, answers[fid]) for fid, label in DETAIL_LABELS.items() if fid in answers),
-        decision=Bilingual("स्वीकृत", "Approved"),
-        officer=Officer("अनिल कुमार (Anil Kumar)", Bilingual("नमूना अधिकारी", "Sample officer")),
+        decision=Text(hi="स्वीकृत", en="Approved"),
+        officer=Officer("अनिल कुमार (Anil Kumar)", Text(hi="नमूना अधिकारी", en="Sample officer")),
         issued_at=issued_at or datetime.now(UTC),
         application_number="APP-DEMO-000001",
         fee_paid="0",

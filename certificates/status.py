@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from certificates.template import Bilingual
+from catalog.model import Text
 
 VALID, REVOKED, EXPIRED = "valid", "revoked", "expired"
 
@@ -24,8 +24,8 @@ class CertificateRecord:
 
     number: str
     kind: str
-    title: Bilingual
-    department: Bilingual
+    title: Text
+    department: Text
     holder: str
     issued_on: date
     expires_on: date | None

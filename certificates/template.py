@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from catalog.model import Text
+
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 KIND_LABELS = {
@@ -20,21 +22,9 @@ class TemplateError(ValueError):
     """A template that cannot be filled from the facts given; the message names the placeholder."""
 
 
-@dataclass(frozen=True)
-class Bilingual:
-    """A phrase in Hindi and English."""
-
-    hi: str
-    en: str
-
-    def get(self, language: str) -> str:
-        """The phrase in `language` (English unless Hindi)."""
-        return self.hi if language == "hi" else self.en
-
-
 def printed(value, language: str) -> str:
-    """An answer as printed in `language`: a Bilingual answer picks its language, anything else is str()."""
-    return value.get(language) if isinstance(value, Bilingual) else str(value)
+    """An answer as printed in `language`: a Text answer picks its language, anything else is str()."""
+    return value.get(language) if isinstance(value, Text) else str(value)
 
 
 @dataclass(frozen=True)
@@ -42,7 +32,7 @@ class CertificateTemplate:
     """What the paper says: kind, title, body lines with `{field_id}` placeholders, validity, QR facts."""
 
     kind: str  # certificate, licence, receipt or acknowledgement
-    title: Bilingual
+    title: Text
     body_hi: tuple[str, ...]
     body_en: tuple[str, ...]
     validity_months: int | None
@@ -54,7 +44,7 @@ class CertificateTemplate:
         template = service.issues.template
         return cls(
             kind=service.issues.kind,
-            title=Bilingual(hi=template.title.hi, en=template.title.en),
+            title=template.title,
             body_hi=tuple(template.body_hi),
             body_en=tuple(template.body_en),
             validity_months=template.validity_months,
@@ -67,7 +57,7 @@ class Department:
     """The issuing department: its code (as in the catalog) and its names."""
 
     code: str
-    name: Bilingual
+    name: Text
 
 
 @dataclass(frozen=True)
@@ -75,14 +65,14 @@ class Officer:
     """The officer who decided the application."""
 
     name: str
-    designation: Bilingual
+    designation: Text
 
 
 @dataclass(frozen=True)
 class Detail:
     """One labelled line of the citizen's details table."""
 
-    label: Bilingual
+    label: Text
     value: str
 
 
@@ -94,9 +84,9 @@ class CertificateFacts:
     service: str
     department: Department
     holder_name: str
-    answers: Mapping[str, "str | Bilingual"]  # field id -> value as printed (Bilingual when it differs)
+    answers: Mapping[str, "str | Text"]  # field id -> value as printed (Text when it differs)
     details: tuple[Detail, ...]
-    decision: Bilingual
+    decision: Text
     officer: Officer
     issued_at: datetime
     application_number: str = ""

@@ -8,9 +8,9 @@ from backoffice.citizens.models import Citizen
 from backoffice.core.clock import utcnow
 from backoffice.core.problems import Problem
 from backoffice.extensions import db
+from catalog.model import LANGUAGES
 from catalog.validation import check_mobile
 
-LANGUAGES = ("en", "hi")
 OPT_IN_SOURCES = ("whatsapp", "qr", "link", "missed_call", "sms", "email", "csc")
 
 

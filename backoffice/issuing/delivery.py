@@ -20,6 +20,7 @@ from backoffice.notifications.send import (
     notify_status_change,
 )  # fmt: skip
 from catalog import load_catalog
+from catalog.model import known_language
 
 log = logging.getLogger(__name__)
 SENT_DOCUMENT = "sent_document"
@@ -68,7 +69,7 @@ def deliver(number: str, verify_url: str, client: GraphClient | None = None) -> 
             return NOT_NOTIFIED
         return notify_status_change(certificate.application_id, "issued", client)
     client = client or graph_client()
-    language = citizen.language if citizen.language in ("en", "hi") else "hi"
+    language = known_language(citizen.language)
     filename = f"{number}.pdf"
     try:
         media_id = client.upload_media(

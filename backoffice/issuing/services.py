@@ -20,16 +20,10 @@ from backoffice.extensions import db
 from backoffice.issuing.models import Certificate
 from backoffice.people.models import User
 from catalog import load_catalog
+from catalog.model import Text, known_language
 from certificates.issue import Issuer
 from certificates.receipts import ACKNOWLEDGEMENT, RECEIPT, acknowledgement_facts
-from certificates.template import (
-    Bilingual,
-    CertificateFacts,
-    CertificateTemplate,
-    Department,
-    Detail,
-    Officer,
-)
+from certificates.template import CertificateFacts, CertificateTemplate, Department, Detail, Officer
 
 SYSTEM = Actor("system", "certificates")
 # The stored PDF is a Document whose requirement names the certificate it holds.
@@ -37,23 +31,23 @@ REQUIREMENT_PREFIX = "certificate:"
 # Catalog fields signed into the QR when the service names none: the first that the service has.
 KEY_FACT_CANDIDATES = ("annual_income", "category", "date_of_birth")
 DETAIL_LABELS = {
-    "applicant_name": Bilingual("आवेदक का नाम", "Applicant's name"),
-    "father_name": Bilingual("पिता/पति का नाम", "Father's/husband's name"),
-    "date_of_birth": Bilingual("जन्म तिथि", "Date of birth"),
-    "address": Bilingual("पता", "Address"),
-    "pincode": Bilingual("पिन कोड", "PIN code"),
+    "applicant_name": Text(hi="आवेदक का नाम", en="Applicant's name"),
+    "father_name": Text(hi="पिता/पति का नाम", en="Father's/husband's name"),
+    "date_of_birth": Text(hi="जन्म तिथि", en="Date of birth"),
+    "address": Text(hi="पता", en="Address"),
+    "pincode": Text(hi="पिन कोड", en="PIN code"),
 }
-APPROVING_OFFICER = Bilingual("स्वीकृतकर्ता अधिकारी", "Approving officer")
+APPROVING_OFFICER = Text(hi="स्वीकृतकर्ता अधिकारी", en="Approving officer")
 
 
 class IssuingRefused(Exception):
     """The certificate cannot be issued, revoked or reissued now; the message says why."""
 
 
-def _printed(field, value) -> str | Bilingual:
+def _printed(field, value) -> str | Text:
     if field is not None and field.type == "choice" and field.option(str(value)):
         label = field.option(str(value)).label
-        return Bilingual(label.hi, label.en)
+        return Text(hi=label.hi, en=label.en)
     text = str(value)
     # Identity numbers are printed masked, as on any paper that leaves the office.
     if field is not None and field.type in ("aadhaar", "mobile") and len(text) > 4:
@@ -92,17 +86,17 @@ def facts_for(application: Application, number: str) -> CertificateFacts:
         number=number,
         service=service.id,
         department=Department(
-            service.department, Bilingual(service.department_name.hi, service.department_name.en)
+            service.department, Text(hi=service.department_name.hi, en=service.department_name.en)
         ),
         holder_name=holder,
         answers=answers,
         details=tuple(Detail(label, answers[fid]) for fid, label in DETAIL_LABELS.items() if fid in answers),
-        decision=Bilingual("स्वीकृत", "Approved"),
+        decision=Text(hi="स्वीकृत", en="Approved"),
         officer=_approver(application),
         issued_at=utcnow().replace(tzinfo=UTC),
         application_number=application.number or "",
         fee_paid=fee,
-        language=application.language if application.language in ("hi", "en") else "hi",
+        language=known_language(application.language),
     )
 
 
@@ -244,14 +238,14 @@ def issue_acknowledgement(application_id: int, issuer: Issuer) -> Certificate | 
     if exists is not None:
         return None
     service = load_catalog()[application.service]
-    language = application.language if application.language in ("hi", "en") else "hi"
+    language = known_language(application.language)
     facts = acknowledgement_facts(
         number=f"{application.number}-A",
         department=Department(
-            service.department, Bilingual(service.department_name.hi, service.department_name.en)
+            service.department, Text(hi=service.department_name.hi, en=service.department_name.en)
         ),
         service=service.id,
-        service_name=Bilingual(service.name.hi, service.name.en),
+        service_name=Text(hi=service.name.hi, en=service.name.en),
         applicant_name=facts_for(application, "").holder_name or "—",
         application_number=application.number,
         decision_due=application.decision_by.strftime("%d-%m-%Y") if application.decision_by else "—",

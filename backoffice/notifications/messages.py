@@ -9,8 +9,9 @@ from typing import Any
 
 import yaml
 
+from catalog.model import known_language
+
 MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
-LANGUAGES = ("en", "hi")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def compose(status: str, language: str, facts: dict[str, str]) -> StatusMessage 
     texts = data["statuses"].get(status)
     if texts is None:
         return None
-    language = language if language in LANGUAGES else "en"
+    language = known_language(language, "en")
     values = _Defaulting({k: v for k, v in facts.items() if v})
     template = data["template"]
     return StatusMessage(

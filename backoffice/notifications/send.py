@@ -14,6 +14,7 @@ from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphErro
 from backoffice.notifications.messages import compose
 from backoffice.notifications.numbers import sender_number
 from catalog import load_catalog
+from catalog.model import known_language
 
 log = logging.getLogger(__name__)
 # A little under Meta's 24 h, so a message composed at 23:59:59 is not refused in flight.
@@ -68,7 +69,7 @@ def notify_status_change(application_id: int, status: str, client: GraphClient |
     citizen = application.citizen
     if not citizen.opted_in:
         return OPTED_OUT
-    language = citizen.language if citizen.language in ("en", "hi") else "hi"
+    language = known_language(citizen.language)
     message = compose(status, language, _facts(application, status, language))
     if message is None:
         return NOT_NOTIFIED
@@ -108,7 +109,7 @@ def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) 
     if not number:
         return NO_ADDRESS
     client = client or graph_client()
-    language = citizen.language if citizen.language in ("en", "hi") else "hi"
+    language = known_language(citizen.language)
     if _in_window(citizen):
         try:
             client.send_text(number, citizen.wa_id, text)

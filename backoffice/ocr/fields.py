@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from backoffice.ocr import verhoeff
+from catalog.validation import is_aadhaar_number
 
 _DATE = re.compile(r"(?<!\d)(\d{1,2})\s?[/\-.|]\s?(\d{1,2})\s?[/\-.|]\s?((?:19|20)\d{2})(?!\d)")
 _YEAR_ONLY = re.compile(r"(?:year of birth|yob|जन्म वर्ष)\W*((?:19|20)\d{2})", re.IGNORECASE)
@@ -59,12 +59,12 @@ def aadhaar_candidates(text: str) -> list[str]:
     found = []
     for groups in _AADHAAR.findall(text):
         number = "".join(groups).translate(_AS_DIGIT)
-        if verhoeff.is_valid_aadhaar(number):
+        if is_aadhaar_number(number):
             found.append(number)
     if not found:
         # Tesseract sometimes splits a group ("6838 9614 61 77"): join digits split by single spaces.
         for number in _TWELVE.findall(_SPLIT_DIGITS.sub("", text)):
-            if verhoeff.is_valid_aadhaar(number):
+            if is_aadhaar_number(number):
                 found.append(number)
     return found
 

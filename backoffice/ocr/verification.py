@@ -23,6 +23,7 @@ from backoffice.ocr.messages import message_for
 from backoffice.ocr.models import OcrResult
 from backoffice.ocr.preprocess import UnreadableImage
 from catalog import load_catalog
+from catalog.model import known_language
 
 log = logging.getLogger(__name__)
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -167,5 +168,5 @@ def refusal_message(result: OcrResult) -> tuple[str, str] | None:
     if result.verdict != "refused" or document.application is None or document.application.status != DRAFT:
         return None
     citizen = document.citizen
-    language = citizen.language if citizen.language in ("en", "hi") else "hi"
+    language = known_language(citizen.language)
     return citizen.id, message_for(result.reasons[0] if result.reasons else "unreadable", language)

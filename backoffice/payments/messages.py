@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalog.model import known_language
 from catalog.money import display
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -77,7 +78,7 @@ TEXTS: dict[str, dict[str, str]] = {
 def text(key: str, language: str | None, **params: str) -> str:
     """Return the message `key` in Hindi for `hi` and English otherwise, with its blanks filled."""
     phrases = TEXTS[key]
-    return phrases["hi" if language == "hi" else "en"].format(**params)
+    return phrases[known_language(language, "en")].format(**params)
 
 
 def payment_request(intent: Any, url: str) -> str:

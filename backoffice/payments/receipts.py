@@ -13,10 +13,11 @@ from backoffice.issuing.models import Certificate
 from backoffice.issuing.services import SYSTEM, facts_for, issue_paper
 from backoffice.payments.models import PAID, REFUNDED, PaymentIntent, PropertyTaxDemand, WaterBill
 from catalog import load_catalog
+from catalog.model import Text, known_language
 from catalog.money import display
 from certificates.issue import Issuer
 from certificates.receipts import RECEIPT, receipt_facts
-from certificates.template import Bilingual, Department
+from certificates.template import Department
 
 # The catalog service each purpose is paid under (an application's own service otherwise).
 PURPOSE_SERVICES = {"property_tax": "property_tax", "water_bill": "water_bill"}
@@ -53,15 +54,15 @@ def issue_receipt(reference: str, issuer: Issuer) -> Certificate | None:
     facts = receipt_facts(
         number=number,
         department=Department(
-            service.department, Bilingual(service.department_name.hi, service.department_name.en)
+            service.department, Text(hi=service.department_name.hi, en=service.department_name.en)
         ),
         service=service.id,
-        service_name=Bilingual(service.name.hi, service.name.en),
+        service_name=Text(hi=service.name.hi, en=service.name.en),
         payer=_payer(intent, application),
         amount=display(intent.amount_paid_paise or intent.amount_paise).removeprefix("₹"),
         reference=f"{intent.reference} / {intent.payment_id}" if intent.payment_id else intent.reference,
         paid_at=paid_at,
-        language=intent.language if intent.language in ("hi", "en") else "hi",
+        language=known_language(intent.language),
     )
     receipt = issue_paper(issuer, RECEIPT, facts, intent.citizen, intent.application_id)
     audit.record(SYSTEM, "receipt.issue", f"certificate:{number}", {"payment": reference})

@@ -23,6 +23,7 @@ from backoffice.payments.water_bills import water_bill_charge
 from backoffice.payments.wiring import effects, providers
 from catalog import load_catalog
 from catalog.fees import Charge, ChargeError, application_charge
+from catalog.model import known_language
 from catalog.money import display
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def request_payment(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Open (or find) the subject's one payment and return how to pay it, and whether it is new."""
     citizen_id = body.get("citizen")
     provider = body.get("provider", "gateway")
-    language = body.get("language") if body.get("language") in ("en", "hi") else "hi"
+    language = known_language(body.get("language"))
     if not isinstance(citizen_id, str) or not 0 < len(citizen_id) <= 64:
         raise Problem(422, "invalid", "citizen is required")
     if provider not in PROVIDERS or provider not in providers():

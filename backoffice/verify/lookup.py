@@ -9,9 +9,9 @@ from backoffice.extensions import db
 from backoffice.issuing.models import Certificate
 from backoffice.verify.views import create_verify_blueprint
 from catalog import load_catalog
+from catalog.model import Text
 from certificates.settings import CertificateSettings
 from certificates.status import CertificateRecord, Revocation
-from certificates.template import Bilingual
 
 
 def lookup(number: str) -> CertificateRecord | None:
@@ -22,11 +22,9 @@ def lookup(number: str) -> CertificateRecord | None:
     if certificate is None:
         return None
     service = load_catalog().get(certificate.service_id)
-    title = Bilingual(hi=service.name.hi, en=service.name.en) if service else Bilingual(hi="", en="")
+    title = Text(hi=service.name.hi, en=service.name.en) if service else Text(hi="", en="")
     department = (
-        Bilingual(hi=service.department_name.hi, en=service.department_name.en)
-        if service
-        else Bilingual(hi="", en="")
+        Text(hi=service.department_name.hi, en=service.department_name.en) if service else Text(hi="", en="")
     )
     revocation = None
     if certificate.revoked_at is not None:

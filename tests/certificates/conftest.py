@@ -6,17 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from catalog.model import Text
 from certificates.dev_pki import ensure_dev_pki
 from certificates.issue import Issuer
 from certificates.settings import CertificateSettings
-from certificates.template import (
-    Bilingual,
-    CertificateFacts,
-    CertificateTemplate,
-    Department,
-    Detail,
-    Officer,
-)
+from certificates.template import CertificateFacts, CertificateTemplate, Department, Detail, Officer
 
 VERIFY_URL = "https://seva.example.gov.in/verify/"
 HINDI_BODY = (
@@ -51,7 +45,7 @@ def income_template() -> CertificateTemplate:
     """An income certificate template with Hindi conjuncts, matras and a reph."""
     return CertificateTemplate(
         kind="certificate",
-        title=Bilingual("आय प्रमाण पत्र", "Income Certificate"),
+        title=Text(hi="आय प्रमाण पत्र", en="Income Certificate"),
         body_hi=HINDI_BODY,
         body_en=(
             "This is to certify that {applicant_name}, son of {father_name}, resident of {address},",
@@ -74,15 +68,15 @@ def facts() -> CertificateFacts:
     return CertificateFacts(
         number="DL-REV-2026-000042",
         service="income_certificate",
-        department=Department("revenue", Bilingual("राजस्व विभाग", "Revenue Department")),
+        department=Department("revenue", Text(hi="राजस्व विभाग", en="Revenue Department")),
         holder_name=answers["applicant_name"],
         answers=answers,
         details=(
-            Detail(Bilingual("नाम", "Name"), answers["applicant_name"]),
-            Detail(Bilingual("पता", "Address"), answers["address"]),
+            Detail(Text(hi="नाम", en="Name"), answers["applicant_name"]),
+            Detail(Text(hi="पता", en="Address"), answers["address"]),
         ),
-        decision=Bilingual("स्वीकृत", "Approved"),
-        officer=Officer("Anil Kumar", Bilingual("तहसीलदार", "Tehsildar")),
+        decision=Text(hi="स्वीकृत", en="Approved"),
+        officer=Officer("Anil Kumar", Text(hi="तहसीलदार", en="Tehsildar")),
         issued_at=datetime(2026, 11, 22, 10, 0, tzinfo=UTC),
         application_number="APP-2026-001234",
     )

@@ -2,12 +2,13 @@
 
 from datetime import UTC, datetime
 
+from catalog.model import Text
 from certificates.receipts import ACKNOWLEDGEMENT, RECEIPT, acknowledgement_facts, receipt_facts
 from certificates.signing import check_pdf_signature, load_trust_roots
-from certificates.template import Bilingual, Department
+from certificates.template import Department
 
-REVENUE = Department("revenue", Bilingual("राजस्व विभाग", "Revenue Department"))
-INCOME = Bilingual("आय प्रमाण पत्र", "Income certificate")
+REVENUE = Department("revenue", Text(hi="राजस्व विभाग", en="Revenue Department"))
+INCOME = Text(hi="आय प्रमाण पत्र", en="Income certificate")
 
 
 def test_a_payment_receipt_is_signed_and_signs_amount_and_reference(issuer, settings):

@@ -7,9 +7,9 @@ import pytest
 from flask import Flask
 
 from backoffice.verify.views import create_verify_blueprint
+from catalog.model import Text
 from certificates.qr_payload import full_qr_text, qr_text, sign_claims
 from certificates.status import CertificateRecord, revoke
-from certificates.template import Bilingual
 
 TODAY = date(2026, 12, 1)
 
@@ -18,8 +18,8 @@ def record(number: str, expires_on: date | None = date(2027, 11, 21)) -> Certifi
     return CertificateRecord(
         number=number,
         kind="certificate",
-        title=Bilingual("आय प्रमाण पत्र", "Income Certificate"),
-        department=Bilingual("राजस्व विभाग", "Revenue Department"),
+        title=Text(hi="आय प्रमाण पत्र", en="Income Certificate"),
+        department=Text(hi="राजस्व विभाग", en="Revenue Department"),
         holder="क्षितिज त्रिपाठी",
         issued_on=date(2026, 11, 22),
         expires_on=expires_on,

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from backoffice.ocr import verhoeff
+from catalog.validation import verhoeff_check_digit
 
 FONT_DIR = "/usr/share/fonts/truetype/noto/"
 LATIN = FONT_DIR + "NotoSans-Regular.ttf"
@@ -72,7 +72,7 @@ def make_identity(rng: np.random.Generator) -> Identity:
         name_hi=f"{given_hi} {sur_hi}",
         gender=gender,
         dob=f"{year:04d}-{month:02d}-{day:02d}",
-        aadhaar_number=payload + verhoeff.check_digit(payload),
+        aadhaar_number=payload + verhoeff_check_digit(payload),
         pan_number=pan,
         father_en=father_en,
     )

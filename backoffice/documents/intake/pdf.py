@@ -77,7 +77,7 @@ def rasterise(data: bytes) -> list[bytes]:
                 capture_output=True,
                 timeout=limits.RENDER_SECONDS + 5,
                 check=False,
-                cwd=Path(__file__).resolve().parents[2],
+                cwd=Path(__file__).resolve().parents[3],
             )
         except subprocess.TimeoutExpired as exc:
             raise DocumentRefused("too_large", "PDF took too long to render") from exc
