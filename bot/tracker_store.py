@@ -1,0 +1,129 @@
+"""A Redis tracker store whose cost per turn depends on the current conversation session, not on the history.
+
+Rasa 3.6's `RedisTrackerStore` keeps each conversation as one JSON value. Every turn reads all of it, splits
+it into sessions to hand back the last one, and every save reads it again and merges it with the new tracker
+event by event (quadratic in the history): a citizen who comes back every month gets slower every month.
+
+Here each conversation is a Redis list of events, one JSON value per event, and a counter holds where the
+latest session starts. A turn reads only that session (`LRANGE start -1`) and a save appends only the
+events the tracker gained (`RPUSH`). Older sessions stay in the list for `retrieve_full_tracker` (exports,
+the trainer's transcripts) until the record expires. The conversation lock store makes each conversation's
+turns run one at a time, so an append never races another append to the same list.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+
+def _is_session_start(event: Event) -> bool:
+    return isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
+
+
+def _serialise(event: Event) -> str:
+    return json.dumps(event.as_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+class SessionRedisTrackerStore(RedisTrackerStore):
+    """`tracker_store: type: bot.tracker_store.SessionRedisTrackerStore`, with RedisTrackerStore's settings."""
+
+    def __init__(self, domain: Domain, host: str = "localhost", **kwargs: Any) -> None:
+        super().__init__(domain, host=host, **kwargs)
+        # Rasa's own store keeps `<prefix>:tracker:<sender>` JSON values; this one keeps lists beside them.
+        self._base = self.key_prefix.removesuffix("tracker:")
+
+    def _keys(self, sender_id: str) -> tuple[str, str, str]:
+        return (
+            f"{self._base}events:{sender_id}",
+            f"{self._base}session:{sender_id}",
+            f"{self.key_prefix}{sender_id}",  # Rasa's own layout, converted on first read
+        )
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The tracker of the latest conversation session only."""
+        return self._retrieve_events(sender_id, whole_history=False)
+
+    async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        """The tracker with every stored session."""
+        return self._retrieve_events(sender_id, whole_history=True)
+
+    def _retrieve_events(self, sender_id: str, whole_history: bool) -> DialogueStateTracker | None:
+        events_key, session_key, _ = self._keys(sender_id)
+        self._convert_rasa_layout(sender_id)
+        start = 0 if whole_history else int(self.red.get(session_key) or 0)
+        stored = self.red.lrange(events_key, start, -1)
+        if not stored:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(e) for e in stored], self.domain.slots)
+
+    async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
+        """Append the events `tracker` gained since it was retrieved (or rewrite its session if it diverged)."""
+        await self.stream_events(tracker)
+        events_key, session_key, _ = self._keys(tracker.sender_id)
+        stored_count = self.red.llen(events_key)
+        start = int(self.red.get(session_key) or 0)
+        events = list(tracker.events)
+        known = stored_count - start  # how many of the tracker's events are already stored
+        keep = stored_count
+        if not 0 <= known <= len(events) or (known and not self._same_event(events_key, events[known - 1])):
+            # Not a tracker this store handed out (a replaced history, one built elsewhere):
+            # its events become the current session; earlier sessions stay.
+            logger.info(
+                "tracker of %s differs from its stored session; rewriting that session", tracker.sender_id
+            )
+            known, keep = 0, start
+        new = events[known:]
+        starts = [keep + i for i, event in enumerate(new) if _is_session_start(event)]
+        pipe = self.red.pipeline(transaction=True)
+        if keep == 0:
+            pipe.delete(events_key)  # LTRIM cannot empty a list
+        elif keep < stored_count:
+            pipe.ltrim(events_key, 0, keep - 1)
+        if new:
+            pipe.rpush(events_key, *(_serialise(e) for e in new))
+        if starts:
+            pipe.set(session_key, starts[-1])
+        expiry = timeout or self.record_exp
+        if expiry:
+            pipe.expire(events_key, int(expiry))
+            pipe.expire(session_key, int(expiry))
+        pipe.execute()
+
+    def _same_event(self, events_key: str, event: Event) -> bool:
+        stored = self.red.lindex(events_key, -1)
+        return stored is not None and json.loads(stored) == json.loads(_serialise(event))
+
+    def _convert_rasa_layout(self, sender_id: str) -> None:
+        """Move a conversation stored by Rasa's own Redis store into this layout, once."""
+        events_key, session_key, rasa_key = self._keys(sender_id)
+        stored = self.red.get(rasa_key)
+        if stored is None:
+            return
+        events = self.deserialise_tracker(sender_id, stored).events
+        starts = [i for i, e in enumerate(events) if _is_session_start(e)]
+        pipe = self.red.pipeline(transaction=True)
+        pipe.delete(events_key)
+        if events:
+            pipe.rpush(events_key, *(_serialise(e) for e in events))
+        pipe.set(session_key, starts[-1] if starts else 0)
+        pipe.delete(rasa_key)
+        if self.record_exp:
+            pipe.expire(events_key, int(self.record_exp))
+            pipe.expire(session_key, int(self.record_exp))
+        pipe.execute()
+
+    async def keys(self) -> Iterable[str]:
+        """Every conversation id in the store."""
+        prefix = f"{self._base}events:"
+        return [key.removeprefix(prefix) for key in self.red.scan_iter(f"{prefix}*")]

@@ -1,0 +1,114 @@
+"""The session tracker store: a turn reads the current session only, a save appends, history stays available."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import redis
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import SessionRedisTrackerStore
+from tests.servers import ROOT
+
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+
+
+def session(n_turns: int, at: float, language: str = "hi") -> list:
+    """One visit: session start (with the carried-over language), then `n_turns` turns of 4 events."""
+    events = [
+        ActionExecuted(ACTION_SESSION_START_NAME, timestamp=at),
+        SessionStarted(timestamp=at),
+        SlotSet("language", language, timestamp=at),
+        ActionExecuted(ACTION_LISTEN_NAME, timestamp=at),
+    ]
+    for turn in range(n_turns):
+        t = at + turn + 1
+        events += [
+            UserUttered(f"message {turn}", timestamp=t),
+            BotUttered(f"answer {turn}", timestamp=t),
+            ActionExecuted("utter_answer", timestamp=t),
+            ActionExecuted(ACTION_LISTEN_NAME, timestamp=t),
+        ]
+    return events
+
+
+@pytest.fixture
+def stores(redis_url):
+    host, port = redis_url.removeprefix("redis://").split("/")[0].split(":")
+    client = redis.Redis(host=host, port=int(port), db=3)
+    client.flushdb()
+    ours = SessionRedisTrackerStore(DOMAIN, host=host, port=int(port), db=3, key_prefix="seva")
+    rasas = RedisTrackerStore(DOMAIN, host=host, port=int(port), db=3, key_prefix="seva")
+    yield ours, rasas, client
+    client.flushdb()
+
+
+async def test_a_returning_citizen_reads_only_the_current_session_and_keeps_the_history(stores):
+    store, _, _ = stores
+    month = 30 * 24 * 3600
+    history = [e for visit in range(12) for e in session(25, time.time() - (12 - visit) * month)]
+    assert len(history) > 1000
+    await store.save(DialogueStateTracker.from_events("citizen", history, DOMAIN.slots))
+
+    tracker = await store.retrieve("citizen")
+    assert len(tracker.events) == 104  # one visit, not a year of them
+    assert tracker.get_slot("language") == "hi"
+    assert len((await store.retrieve_full_tracker("citizen")).events) == len(history)
+
+
+async def test_a_turn_appends_only_its_new_events(stores):
+    store, _, client = stores
+    await store.save(DialogueStateTracker.from_events("citizen", session(3, time.time() - 3600), DOMAIN.slots))
+    before = client.llen("seva:events:citizen")
+
+    tracker = await store.retrieve("citizen")
+    tracker.update(UserUttered("status"))
+    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    await store.save(tracker)
+
+    assert client.llen("seva:events:citizen") == before + 2
+    assert [e.get("text") for e in (await store.retrieve("citizen")).as_dialogue().as_dict()["events"]][-2] == "status"
+
+
+async def test_a_new_session_becomes_what_the_next_turn_reads(stores):
+    store, _, _ = stores
+    await store.save(DialogueStateTracker.from_events("citizen", session(5, time.time() - 86400), DOMAIN.slots))
+    tracker = await store.retrieve("citizen")
+    for event in session(1, time.time(), language="en"):
+        tracker.update(event)
+    await store.save(tracker)
+
+    current = await store.retrieve("citizen")
+    assert len(current.events) == 8
+    assert current.get_slot("language") == "en"
+
+
+async def test_a_tracker_that_differs_from_the_stored_session_replaces_that_session_only(stores):
+    store, _, _ = stores
+    old = session(2, time.time() - 86400)
+    await store.save(DialogueStateTracker.from_events("citizen", old, DOMAIN.slots))
+    await store.save(DialogueStateTracker.from_events("citizen", session(3, time.time() - 86400), DOMAIN.slots))
+    assert len((await store.retrieve("citizen")).events) == 16
+    assert len((await store.retrieve_full_tracker("citizen")).events) == 16
+
+
+async def test_a_conversation_kept_by_rasas_own_redis_store_is_converted_on_first_read(stores):
+    store, rasas, client = stores
+    events = session(2, time.time() - 86400 * 40) + session(1, time.time() - 60)
+    await rasas.save(DialogueStateTracker.from_events("old-citizen", events, DOMAIN.slots))
+    assert client.exists("seva:tracker:old-citizen")
+
+    assert len((await store.retrieve("old-citizen")).events) == 8
+    assert len((await store.retrieve_full_tracker("old-citizen")).events) == len(events)
+    assert not client.exists("seva:tracker:old-citizen")
+    assert list(await store.keys()) == ["old-citizen"]
+
+
+async def test_an_unknown_citizen_has_no_tracker(stores):
+    store, _, _ = stores
+    assert await store.retrieve("nobody") is None
