@@ -9,8 +9,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.exceptions import RasaException
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -22,17 +24,40 @@ from bot.whatsapp.document_store import DocumentStore
 from bot.whatsapp.graph import GraphClient, RetryPolicy
 from bot.whatsapp.http import LazySession
 from bot.whatsapp.inbound import MalformedPayload, parse_webhook
-from bot.whatsapp.inbox import BotTurn, Inbox
+from bot.whatsapp.inbox import BotTurn, Inbox, TrackerReplies
 from bot.whatsapp.outbound import Recipient
 from bot.whatsapp.pager import ListPager
 from bot.whatsapp.payment_status import PaymentStatusForwarder
 from bot.whatsapp.recipients import RecipientBook
 from bot.whatsapp.replies import ReplySender
 from bot.whatsapp.signature import verify_signature
+from bot.whatsapp.stream import Backlogged
 from bot.whatsapp.templates import WindowClosedHook, send_template_instead
 from bot.whatsapp.turn_thread import TurnThread, run_on
 
 logger = logging.getLogger(__name__)
+
+
+def tracker_replies(agent: Any) -> TrackerReplies:
+    """Look up, in the agent's tracker store, what the bot answered to one user message."""
+
+    async def replies(sender_id: str, wamid: str) -> list[dict[str, Any]] | None:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        events = list(tracker.events) if tracker else []
+        start = next(
+            (i for i, e in enumerate(events) if isinstance(e, UserUttered) and e.message_id == wamid), None
+        )
+        if start is None:
+            return None
+        answer = []
+        for event in events[start + 1 :]:
+            if isinstance(event, UserUttered):
+                break
+            if isinstance(event, BotUttered):
+                answer.append(event.message())
+        return answer
+
+    return replies
 
 
 class WhatsAppOutput(OutputChannel):
@@ -44,11 +69,18 @@ class WhatsAppOutput(OutputChannel):
         return "whatsapp"
 
     def __init__(
-        self, replies: ReplySender, recipients: RecipientBook, recipient: Recipient | None = None
+        self,
+        replies: ReplySender,
+        recipients: RecipientBook,
+        recipient: Recipient | None = None,
+        collected: list[dict[str, Any]] | None = None,
     ) -> None:
         self._replies = replies
         self._recipients = recipients
         self._recipient = recipient
+        # A turn's messages are collected and sent by the inbox after the turn, so that a crash never sends
+        # half an answer that the next process would send again (see bot/whatsapp/inbox.py).
+        self.collected = collected
         # The HTTP session and Redis client belong to the loop the channel runs on, where outputs are made.
         try:
             self._home: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
@@ -56,7 +88,10 @@ class WhatsAppOutput(OutputChannel):
             self._home = None  # made outside any loop: it sends from whichever loop calls it
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        """Send one whole bot message; `recipient_id` is the pseudonymous sender_id."""
+        """Send one whole bot message (or collect it during a turn); `recipient_id` is the sender_id."""
+        if self.collected is not None:
+            self.collected.append(dict(message))
+            return
         await run_on(self._home or asyncio.get_running_loop(), self._send(recipient_id, message))
 
     async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
@@ -116,8 +151,6 @@ class WhatsAppInput(InputChannel):
         config: ChannelConfig,
         retry: RetryPolicy | None = None,
         on_window_closed: WindowClosedHook = send_template_instead,
-        idle_seconds: float = 30.0,
-        max_turns: int = 100,
     ) -> None:
         self.config = config
         self._session = LazySession()
@@ -132,8 +165,6 @@ class WhatsAppInput(InputChannel):
         self._documents = DocumentStore(self._session, config.backoffice_url, config.backoffice_token)
         self.payments = PaymentStatusForwarder(self._session, config.backoffice_url, config.backoffice_token)
         self._on_window_closed = on_window_closed
-        self._idle_seconds = idle_seconds
-        self._max_turns = max_turns
         # Started in the serving process on first use: with SANIC_WORKERS > 1 Sanic forks after this
         # constructor, and a thread does not survive a fork.
         self._turns: TurnThread | None = None
@@ -146,14 +177,15 @@ class WhatsAppInput(InputChannel):
     def make_inbox(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Inbox:
         """The inbox that hands each bot turn to Rasa as a UserMessage."""
 
-        async def deliver(turn: BotTurn) -> None:
-            output = WhatsAppOutput(self.replies, self.recipients, turn.recipient)
+        async def deliver(turn: BotTurn) -> list[dict[str, Any]]:
+            output = WhatsAppOutput(self.replies, self.recipients, turn.recipient, collected=[])
             message = UserMessage(
                 turn.text, output, turn.sender_id, None, self.name(), turn.wamid, turn.metadata
             )
             if self._turns is None:
                 self._turns = TurnThread()
             await self._turns.run(on_new_message(message))
+            return output.collected
 
         return Inbox(
             self.config,
@@ -163,9 +195,8 @@ class WhatsAppInput(InputChannel):
             self.recipients,
             self._documents,
             deliver,
+            self._redis,
             self._on_window_closed,
-            self._idle_seconds,
-            self._max_turns,
             self.payments,
         )
 
@@ -210,7 +241,12 @@ class WhatsAppInput(InputChannel):
             except (ValueError, MalformedPayload):
                 logger.warning("refused a signed webhook POST whose body is not a webhook JSON object")
                 return response.text("Bad Request", status=400)
-            inbox.accept(batch)
+            try:
+                await inbox.accept(batch)
+            except (Backlogged, RedisError) as error:
+                # Nothing is lost: Meta delivers the batch again later, and what was queued is a known retry.
+                logger.error("could not queue a webhook batch, asking Meta to retry: %s", error)
+                return response.text("Service Unavailable", status=503)
             return response.text("OK")
 
         @webhook.listener("after_server_start")
@@ -219,6 +255,10 @@ class WhatsAppInput(InputChannel):
             # over them stalls the event loop for ~200 ms, which pushes webhook acks past Meta's bar.
             # Freezing moves everything alive after start-up (the model included) out of the collector's view.
             gc.freeze()
+            agent = getattr(app.ctx, "agent", None)
+            if agent is not None:
+                inbox.tracker_replies = tracker_replies(agent)
+            inbox.start()  # drain what waited in the streams while no process served them
 
         @webhook.listener("after_server_stop")
         async def close(app: Any, loop: Any) -> None:

@@ -65,6 +65,15 @@ class ChannelConfig:
     # Bot turns running at once. Each turn's NLU runs on the event loop, so fewer runnable turns
     # means a shorter queue in front of every webhook acknowledgement (measured in bench/).
     max_turns: int = 100
+    # The durable inbound queue (stream.py): shards spread citizens over Rasa processes; a shard holding
+    # `inbound_max_backlog` unanswered messages makes the webhook answer 503 (Meta retries later).
+    inbound_shards: int = 16
+    inbound_max_backlog: int = 20_000
+    inbound_lease_seconds: float = 5.0
+    # Messages read into memory ahead of their turn, per process; the rest wait in Redis.
+    inbound_max_in_memory: int = 20_000
+    # A message waiting longer than this gets a polite "we are busy, your message is kept" once.
+    busy_after_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "ChannelConfig":
@@ -89,6 +98,15 @@ class ChannelConfig:
             backoffice_url=env.get("BACKOFFICE_URL", cls.backoffice_url).rstrip("/"),
             backoffice_token=env.get("BACKOFFICE_API_TOKEN", ""),
             max_turns=positive_int(env, "WHATSAPP_MAX_TURNS", cls.max_turns),
+            inbound_shards=positive_int(env, "WHATSAPP_INBOUND_SHARDS", cls.inbound_shards),
+            inbound_max_backlog=positive_int(env, "WHATSAPP_INBOUND_MAX_BACKLOG", cls.inbound_max_backlog),
+            inbound_lease_seconds=positive_int(
+                env, "WHATSAPP_INBOUND_LEASE_SECONDS", int(cls.inbound_lease_seconds)
+            ),
+            inbound_max_in_memory=positive_int(
+                env, "WHATSAPP_INBOUND_MAX_IN_MEMORY", cls.inbound_max_in_memory
+            ),
+            busy_after_seconds=positive_int(env, "WHATSAPP_BUSY_AFTER_SECONDS", int(cls.busy_after_seconds)),
         )
         config.warn_about_gaps()
         return config

@@ -1,4 +1,4 @@
-"""Atomic deduplication of Meta's webhook deliveries, and the record of our messages' statuses."""
+"""The record of our messages' statuses (inbound retries are recognised by the inbound stream)."""
 
 import logging
 
@@ -9,21 +9,17 @@ from bot.whatsapp.privacy import mask_phone, short_wamid
 
 logger = logging.getLogger(__name__)
 
-# Meta retries an unacknowledged webhook for up to 7 days.
+# Statuses of our messages are kept as long as Meta retries webhooks: 7 days.
 SEVEN_DAYS = 7 * 24 * 3600
 
 
 class DeliveryLog:
-    """Remembers which wamids and (wamid, status) pairs have been seen, in Redis."""
+    """Remembers which (wamid, status) pairs have been seen, in Redis."""
 
     def __init__(self, redis: Redis, ttl: int = SEVEN_DAYS, prefix: str = "seva:wa") -> None:
         self._redis = redis
         self._ttl = ttl
         self._prefix = prefix
-
-    async def first_delivery(self, wamid: str) -> bool:
-        """True exactly once per inbound wamid, however many processes receive its retries."""
-        return bool(await self._redis.set(f"{self._prefix}:seen:{wamid}", 1, nx=True, ex=self._ttl))
 
     async def record_status(self, update: StatusUpdate) -> bool:
         """Store a status of one of our messages in its hash; False if this status was already seen."""

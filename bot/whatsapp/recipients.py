@@ -29,6 +29,15 @@ class RecipientBook:
             pipe.expire(key, self._ttl)
             await pipe.execute()
 
+    async def remember_language(self, sender_id: str, language: str) -> None:
+        """Record the language the bot last answered `sender_id` in, for messages sent outside a turn."""
+        await self._redis.hset(f"{self._prefix}:{sender_id}", "language", language)
+
+    async def language(self, sender_id: str) -> str | None:
+        """The language the bot last answered `sender_id` in, if known."""
+        raw = await self._redis.hget(f"{self._prefix}:{sender_id}", "language")
+        return raw.decode() if raw else None
+
     async def lookup(self, sender_id: str) -> Recipient | None:
         """The address for `sender_id`, or None if the citizen never wrote (or long ago)."""
         raw = await self._redis.hgetall(f"{self._prefix}:{sender_id}")

@@ -209,8 +209,8 @@ async def make_channel(redis, redis_url, standin_url, document_store):
             "backoffice_url": document_store.url,
             "backoffice_token": doubles.TOKEN,
         } | overrides
-        kwargs = {key: settings.pop(key) for key in ("on_window_closed", "max_turns") if key in settings}
-        channel = WhatsAppInput(ChannelConfig(**settings), retry=FAST_RETRY, idle_seconds=1.0, **kwargs)
+        kwargs = {key: settings.pop(key) for key in ("on_window_closed",) if key in settings}
+        channel = WhatsAppInput(ChannelConfig(**settings), retry=FAST_RETRY, **kwargs)
         harness = ChannelHarness(channel, bot)
         await harness.serve(port or free_port())
         harnesses.append(harness)

@@ -63,7 +63,9 @@ async def test_a_returning_citizen_reads_only_the_current_session_and_keeps_the_
 
 async def test_a_turn_appends_only_its_new_events(stores):
     store, _, client = stores
-    await store.save(DialogueStateTracker.from_events("citizen", session(3, time.time() - 3600), DOMAIN.slots))
+    await store.save(
+        DialogueStateTracker.from_events("citizen", session(3, time.time() - 3600), DOMAIN.slots)
+    )
     before = client.llen("seva:events:citizen")
 
     tracker = await store.retrieve("citizen")
@@ -72,12 +74,16 @@ async def test_a_turn_appends_only_its_new_events(stores):
     await store.save(tracker)
 
     assert client.llen("seva:events:citizen") == before + 2
-    assert [e.get("text") for e in (await store.retrieve("citizen")).as_dialogue().as_dict()["events"]][-2] == "status"
+    assert [e.get("text") for e in (await store.retrieve("citizen")).as_dialogue().as_dict()["events"]][
+        -2
+    ] == "status"
 
 
 async def test_a_new_session_becomes_what_the_next_turn_reads(stores):
     store, _, _ = stores
-    await store.save(DialogueStateTracker.from_events("citizen", session(5, time.time() - 86400), DOMAIN.slots))
+    await store.save(
+        DialogueStateTracker.from_events("citizen", session(5, time.time() - 86400), DOMAIN.slots)
+    )
     tracker = await store.retrieve("citizen")
     for event in session(1, time.time(), language="en"):
         tracker.update(event)
@@ -92,7 +98,9 @@ async def test_a_tracker_that_differs_from_the_stored_session_replaces_that_sess
     store, _, _ = stores
     old = session(2, time.time() - 86400)
     await store.save(DialogueStateTracker.from_events("citizen", old, DOMAIN.slots))
-    await store.save(DialogueStateTracker.from_events("citizen", session(3, time.time() - 86400), DOMAIN.slots))
+    await store.save(
+        DialogueStateTracker.from_events("citizen", session(3, time.time() - 86400), DOMAIN.slots)
+    )
     assert len((await store.retrieve("citizen")).events) == 16
     assert len((await store.retrieve_full_tracker("citizen")).events) == 16
 

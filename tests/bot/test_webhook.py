@@ -39,7 +39,9 @@ async def test_forged_and_unsigned_posts_are_refused_and_ignored(make_channel, r
     await harness.settle()
     assert (forged, unsigned) == (403, 403)
     assert harness.heard == []
-    assert await redis.keys("*") == []
+    # Nothing of the message was kept: no queued entry, no dedup marker, no address.
+    assert await harness.channel.inbox.stream.backlog() == 0
+    assert await redis.keys("seva:inbound:seen:*") == [] and await redis.keys("seva:wa:*") == []
 
 
 async def test_malformed_json_with_a_valid_signature_is_a_400(make_channel):
