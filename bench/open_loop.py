@@ -42,9 +42,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bench import open_loop_report
+from bench import open_loop_report, visits
 from bench.full_stack import GENERAL_NUMBER, RASA_VENV, Stack
-from bench.visits import CYCLE, Say, script
+from bench.visits import CYCLE, Say
 from bench.whatsapp_load import BASELINE_DIR, BASELINE_SCRIPT, RASA, ensure_baseline_model, percentile
 from bot.whatsapp.privacy import sender_id
 from standins.whatsapp.webhooks import contact, envelope, serialize, sign
@@ -101,7 +101,8 @@ class Citizen:
     sender: str
     returning: bool
     messages: list[Message] = field(default_factory=list)
-    user_events: list[tuple[str | None, float]] = field(default_factory=list)
+    # (message id, timestamp) of the user events of its tracker; None when the tracker could not be read
+    user_events: list[tuple[str | None, float]] | None = None
 
 
 @dataclass
@@ -113,7 +114,6 @@ class Message:
     say: Say
     scheduled: float
     wamid: str = ""
-    body: bytes = b""
     started: float | None = None  # when the generator got to it
     posted: float | None = None
     ack_ms: float | None = None
@@ -280,8 +280,8 @@ async def seed_returning(
     template = sender_id(stack.env["SEVA_ID_SALT"], GENERAL_NUMBER, phone)
     turns = 0
     for visit in itertools.cycle(CYCLE):
-        for say in visit:
-            await poster.turn(outbox, phone, say)
+        for message in visit:
+            await poster.turn(outbox, phone, message)
             turns += 1
         # Whole visits only: the copies must not start in the middle of a form.
         tracker = await settled(http, stack, template)
@@ -315,10 +315,13 @@ async def drain(outbox: Outbox, citizens: list[Citizen], deadline: float) -> Non
 def attribute(messages: list[Message], outbox: Outbox) -> None:
     """Find each message's reply and duplicates from the trackers' user events and the timestamped sends."""
     for message in messages:
-        taken = [at for wamid, at in message.citizen.user_events if wamid == message.wamid]
+        events = message.citizen.user_events
+        taken = [at for wamid, at in events or () if wamid == message.wamid]
         message.duplicates = max(0, len(taken) - 1)
-        if taken and message.posted is not None:
-            message.reply = outbox.first_after(message.citizen.phone, max(message.posted, taken[0]))
+        if message.posted is None or (events is not None and not taken):
+            continue  # never posted, or never reached the bot
+        # Without its tracker, a citizen's reply is simply the first send after the post.
+        message.reply = outbox.first_after(message.citizen.phone, max([message.posted, *taken[:1]]))
 
 
 def count_error_lines(logs: Path) -> dict[str, int]:
@@ -345,6 +348,7 @@ def summarise(config: Config, messages: list[Message], extra: dict) -> open_loop
     new = [m.latency for m in messages if not m.citizen.returning]
     returning = [m.latency for m in messages if m.citizen.returning]
     kinds = Counter(m.say.kind for m in messages)
+    citizens = {m.citizen.index: m.citizen for m in messages}.values()
     errors = extra.pop("error_lines")
     return open_loop_report.Summary(
         session=config.session,
@@ -355,12 +359,13 @@ def summarise(config: Config, messages: list[Message], extra: dict) -> open_loop
         rasa_instances=0 if config.baseline else config.rasa_instances,
         returning_share=config.returning_share,
         history=config.history if config.returning_share else 0,
-        citizens=len({m.citizen.index for m in messages}),
-        returning_citizens=len({m.citizen.index for m in messages if m.citizen.returning}),
+        citizens=len(citizens),
+        returning_citizens=sum(c.returning for c in citizens),
         messages=len(messages),
         answered=sum(m.answered for m in messages),
         lost=sum(not m.answered for m in messages),
         duplicates=None if config.baseline else sum(m.duplicates for m in messages),
+        trackers_unread=0 if config.baseline else sum(c.user_events is None for c in citizens),
         **distribution("", new + returning),
         **distribution("new_", new),
         **distribution("returning_", returning),
@@ -409,33 +414,32 @@ async def seva_run(config: Config) -> tuple[list[Message], dict]:
         extra = {}
         if returning_at:
             extra = await seed_returning(poster, outbox, http, config, [c for c in citizens if c.returning])
-        scripts = [
-            list(itertools.islice(script(c.index), math.ceil(config.seconds / SPEAKS_EVERY) + 1))
-            for c in citizens
-        ]
-        messages = schedule(
-            config.rate, config.seconds, citizens, lambda c, step: scripts[c][step], time.time() + 2.0
-        )
+        messages = schedule(config.rate, config.seconds, citizens, visits.say, time.time() + 1.0)
         for message in messages:
             message.citizen.messages.append(message)
-            message.wamid, message.body = poster.prepare(
-                message.citizen.phone, message.say, message.scheduled
-            )
 
         async def deliver(message: Message) -> None:
+            # Built on time, so that Meta's timestamp in it is the scheduled second.
+            message.wamid, body = poster.prepare(message.citizen.phone, message.say, message.scheduled)
             message.posted = time.time()
-            message.status, message.ack_ms = await poster.post(message.body)
+            message.status, message.ack_ms = await poster.post(body)
 
         await open_loop(messages, deliver)
         await drain(outbox, citizens, messages[-1].scheduled + REPLY_LIMIT + QUIET)
         reads = asyncio.Semaphore(8)
 
         async def read(citizen: Citizen, url: str) -> None:
-            async with reads:
-                events = (await tracker_of(http, stack, citizen.sender, url))["events"]
-            citizen.user_events = [
-                (e.get("message_id"), e["timestamp"]) for e in events if e["event"] == "user"
-            ]
+            # An overloaded Rasa may time out: try again, and do without the tracker in the end.
+            for _ in range(3):
+                try:
+                    async with reads:
+                        events = (await tracker_of(http, stack, citizen.sender, url))["events"]
+                except (aiohttp.ClientError, TimeoutError):
+                    continue
+                citizen.user_events = [
+                    (e.get("message_id"), e["timestamp"]) for e in events if e["event"] == "user"
+                ]
+                return
 
         await asyncio.gather(*(read(c, url) for c, url in zip(citizens, itertools.cycle(stack.rasa_urls))))
         extra["error_lines"] = count_error_lines(logs)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator, ScalarFormatter
 
 # The bar of issue 13 at 80 messages/s: reply p95 <= 1 s and p99 <= 2 s.
 BARS_S = {"p95": 1.0, "p99": 2.0}
@@ -34,6 +35,7 @@ class Summary:
     answered: int
     lost: int
     duplicates: int | None  # None where it is not measured (the REST baseline)
+    trackers_unread: int  # citizens whose tracker Rasa did not return: no duplicates counted for them
     p50_ms: float
     p95_ms: float
     p99_ms: float
@@ -104,7 +106,7 @@ class Summary:
         rows += [
             ("messages / answered", f"{self.messages} / {self.answered}"),
             ("lost (no reply within 60 s)", str(self.lost)),
-            ("duplicates", "not measured over REST" if self.duplicates is None else str(self.duplicates)),
+            ("duplicates", self._duplicates()),
             ("webhook ack p50 / p99", f"{ms(self.ack_p50_ms)} / {ms(self.ack_p99_ms)}"),
             ("webhook errors (not 200)", str(self.webhook_errors)),
             (
@@ -116,6 +118,12 @@ class Summary:
         ]
         width = max(len(name) for name, _ in rows)
         return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+    def _duplicates(self) -> str:
+        if self.duplicates is None:
+            return "not measured over REST"
+        unread = f" ({self.trackers_unread} trackers could not be read)" if self.trackers_unread else ""
+        return f"{self.duplicates}{unread}"
 
 
 def write_messages(path: Path, rate: float, messages: list) -> None:
@@ -191,6 +199,11 @@ def plot(summaries: Path, session: str, out: Path) -> None:
         if p in BARS_S:
             ax.axhline(BARS_S[p], color="red", linestyle="--", linewidth=1)
         ax.set_yscale("log")
+        # Rates double from one row of the README table to the next (10, 20, 40, 80, 160).
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(sorted({rate for points in lines.values() for rate, _ in points}))
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_locator(NullLocator())
         ax.set_title(f"reply latency {p}")
         ax.set_xlabel("arrival rate (messages/s, open loop)")
         ax.grid(True, which="both", alpha=0.3)

@@ -9,8 +9,8 @@ send, as tests/e2e/ taps them.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
+from functools import cache
 
 from tests.actions.sample_answers import AADHAAR
 
@@ -104,7 +104,12 @@ PHOTO_FIRST = (
 CYCLE = (GRIEVANCE_BY_MENU, INCOME_IN_HINGLISH, INCOME_IN_HINDI, STATUS_CHECK, PHOTO_FIRST)
 
 
-def script(citizen: int) -> itertools.cycle[Say]:
-    """The endless messages of citizen number `citizen`: the cycle of visits, from its own starting visit."""
-    start = citizen % len(CYCLE)
-    return itertools.cycle([say for visit in CYCLE[start:] + CYCLE[:start] for say in visit])
+@cache
+def _from_visit(start: int) -> tuple[Say, ...]:
+    return tuple(say for visit in CYCLE[start:] + CYCLE[:start] for say in visit)
+
+
+def say(citizen: int, step: int) -> Say:
+    """Message number `step` of citizen number `citizen`: the cycle of visits, from the citizen's own first visit."""
+    messages = _from_visit(citizen % len(CYCLE))
+    return messages[step % len(messages)]

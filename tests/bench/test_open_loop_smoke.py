@@ -23,5 +23,5 @@ def test_ten_messages_a_second_for_ten_seconds_are_all_answered_once(tmp_path):
     assert summary.messages == 100
     assert summary.returning_citizens == 30 and summary.history_events >= 30
     assert summary.lost == 0, f"see the logs in {tmp_path / 'runs'}"
-    assert summary.duplicates == 0
+    assert summary.duplicates == 0 and summary.trackers_unread == 0
     assert (tmp_path / "open_loop_summary.csv").exists() and (tmp_path / "open_loop.png").exists()
