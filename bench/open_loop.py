@@ -260,6 +260,16 @@ async def tracker_of(http: aiohttp.ClientSession, stack: Stack, sender: str, url
         return await response.json(content_type=None)
 
 
+async def new_session(http: aiohttp.ClientSession, stack: Stack, sender: str) -> None:
+    """Start a new Rasa session for `sender`, as a long silence would."""
+    async with http.post(
+        f"{stack.rasa_urls[0]}/conversations/{sender}/execute",
+        params={"token": stack.env["RASA_TOKEN"]},
+        json={"name": "action_session_start"},
+    ) as response:
+        response.raise_for_status()
+
+
 async def settled(http: aiohttp.ClientSession, stack: Stack, sender: str) -> dict:
     """The tracker once its turn is over: it listens again and holds still."""
     previous = None
@@ -290,6 +300,8 @@ async def seed_returning(
         tracker = await settled(http, stack, template)
         if len(tracker["events"]) >= config.history or turns >= TEMPLATE_TURNS:
             break
+        # Each visit a session of its own, as visits days apart are (tracker_copy dates them so).
+        await new_session(http, stack, template)
     helper = await asyncio.create_subprocess_exec(
         str(RASA_VENV / "python"), "-m", "bench.tracker_copy", "--template", template, "--min-events", str(config.history),
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -348,8 +360,9 @@ def summarise(config: Config, messages: list[Message], extra: dict) -> open_loop
     started = [m.started for m in messages if m.started is not None]
     lag = [(m.started - m.scheduled) * 1000 for m in messages if m.started is not None]
     acks = [m.ack_ms for m in messages if m.ack_ms is not None]
-    new = [m.latency for m in messages if not m.citizen.returning]
-    returning = [m.latency for m in messages if m.citizen.returning]
+    # A reply later than the limit counts as none: the message is lost, and so is its rank.
+    new = [m.latency if m.answered else math.inf for m in messages if not m.citizen.returning]
+    returning = [m.latency if m.answered else math.inf for m in messages if m.citizen.returning]
     kinds = Counter(m.say.kind for m in messages)
     citizens = {m.citizen.index: m.citizen for m in messages}.values()
     errors = extra.pop("error_lines")
@@ -414,6 +427,7 @@ async def seva_run(config: Config) -> tuple[list[Message], dict]:
         extra = {}
         if returning_at:
             extra = await seed_returning(poster, outbox, http, config, [c for c in citizens if c.returning])
+        photo()  # drawing it takes a few hundred ms: not in the middle of the schedule
         messages = schedule(config.rate, config.seconds, citizens, visits.say, time.time() + 1.0)
         for message in messages:
             message.citizen.messages.append(message)

@@ -2,7 +2,8 @@
 
 The tracker store is the one endpoints.yml names, built by Rasa's own `TrackerStore.create`, so the copies
 land wherever and however Rasa keeps conversations, whichever store class that is. When the template has
-fewer events than asked for, its turns are repeated (with fresh message ids) until there are enough.
+fewer events than asked for, its last session's turns are repeated (with fresh message ids) until there are
+enough. The sessions are dated a day apart, the last a day ago: the citizens come back.
 Prints one JSON line: the template's and a copy's size in events and in bytes of serialised dialogue.
 
     .venv-rasa/bin/python -m bench.tracker_copy --template wa-... --min-events 1000 < sender_ids
@@ -19,8 +20,10 @@ import time
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+DAY = 24 * 3600
 
 
 def dialogue_bytes(tracker: DialogueStateTracker) -> int:
@@ -29,9 +32,11 @@ def dialogue_bytes(tracker: DialogueStateTracker) -> int:
 
 
 def padded(events: list[Event], minimum: int) -> list[Event]:
-    """`events`, then repeats of its turns (first user message onwards) until there are at least `minimum`."""
-    turns = next((events[i:] for i, e in enumerate(events) if isinstance(e, UserUttered)), [])
-    out = list(events)
+    """`events`, then repeats of its last session's turns until there are at least `minimum`."""
+    starts = [i for i, e in enumerate(events) if isinstance(e, SessionStarted)]
+    last = events[starts[-1] if starts else 0 :]
+    turns = next((last[i:] for i, e in enumerate(last) if isinstance(e, UserUttered)), [])
+    out = [Event.from_parameters(e.as_dict()) for e in events]
     copy = 0
     while len(out) < minimum and turns:
         copy += 1
@@ -40,11 +45,25 @@ def padded(events: list[Event], minimum: int) -> list[Event]:
             if isinstance(clone, UserUttered) and clone.message_id:
                 clone.message_id = f"{clone.message_id}-copy{copy}"
             out.append(clone)
-    # Evenly spaced up to now: the history stays in order and no session has expired yet.
-    now = time.time()
-    for index, event in enumerate(out):
-        event.timestamp = now - (len(out) - index) * 0.01
     return out
+
+
+def dated(events: list[Event]) -> list[Event]:
+    """Date the sessions a day apart, the last one ending a day ago, as a citizen's earlier visits were.
+
+    The citizen's next message then starts a new session, so that a store which loads only the current
+    session is measured as it would serve a citizen who comes back.
+    """
+    sessions = max(1, sum(isinstance(e, SessionStarted) for e in events))
+    session = 0
+    moment = time.time() - (sessions + 1) * DAY
+    for event in events:
+        if isinstance(event, SessionStarted):
+            session += 1
+            moment = time.time() - (sessions + 1 - session) * DAY
+        event.timestamp = moment
+        moment += 0.01
+    return events
 
 
 async def copy_trackers(
@@ -56,16 +75,17 @@ async def copy_trackers(
     original = await store.retrieve_full_tracker(template)
     if original is None:
         raise SystemExit(f"no tracker stored for the template {template}")
-    events = padded(list(original.events), minimum)
-    copy = None
+    events = dated(padded(list(original.events), minimum))
+    # Replayed once, saved under every sender id: replaying a thousand events takes about a second.
+    copy = DialogueStateTracker.from_events(template, events, slots=domain.slots)
     for sender in senders:
-        copy = DialogueStateTracker.from_events(sender, events, slots=domain.slots)
+        copy.sender_id = sender
         await store.save(copy)
     return {
         "template_events": len(original.events),
         "template_bytes": dialogue_bytes(original),
         "history_events": len(events),
-        "history_bytes": dialogue_bytes(copy) if copy else 0,
+        "history_bytes": dialogue_bytes(copy),
     }
 
 
