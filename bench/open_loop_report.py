@@ -162,22 +162,33 @@ def append_summary(path: Path, summary: Summary) -> None:
         )
 
 
-def configuration_lines(rows: list[dict]) -> dict[str, list[tuple[float, dict[str, float]]]]:
-    """For each line of the plot (system, instances, kind of citizen), its points: (rate, {p50, p95, p99} in s)."""
-    lines: dict[str, list[tuple[float, dict[str, float]]]] = defaultdict(list)
+@dataclass
+class Line:
+    """One line of the plot: a configuration, how it is drawn, and its points (rate, {p50, p95, p99} in s)."""
+
+    label: str
+    style: (
+        str  # solid: new citizens only or the baseline; dash-dot: new ones among returning; dashed: returning
+    )
+    points: list[tuple[float, dict[str, float]]]
+
+
+def configuration_lines(rows: list[dict]) -> list[Line]:
+    """The plot's lines (system, instances, kind of citizen), each with its points in order of rate."""
+    lines: dict[tuple[str, str], list[tuple[float, dict[str, float]]]] = defaultdict(list)
     for row in rows:
-        share = float(row["returning_share"])
+        rate, share = float(row["rate"]), float(row["returning_share"])
         if row["system"] == "rasa-init-rest":
-            lines["rasa init baseline (REST)"].append((float(row["rate"]), _seconds(row, "")))
+            lines[("rasa init baseline (REST)", "-")].append((rate, _seconds(row, "")))
             continue
         setup = f"Seva, {row['rasa_instances']} Rasa"
         if not share:
-            lines[f"{setup}, new citizens only"].append((float(row["rate"]), _seconds(row, "new_")))
+            lines[(f"{setup}, new citizens only", "-")].append((rate, _seconds(row, "new_")))
             continue
         mix = f"{share:.0%} returning with {row['history']} events"
-        for kind in ("new", "returning"):
-            lines[f"{setup}, {kind} citizens ({mix})"].append((float(row["rate"]), _seconds(row, f"{kind}_")))
-    return {name: sorted(points) for name, points in lines.items()}
+        lines[(f"{setup}, new citizens ({mix})", "-.")].append((rate, _seconds(row, "new_")))
+        lines[(f"{setup}, returning citizens ({mix})", "--")].append((rate, _seconds(row, "returning_")))
+    return [Line(label, style, sorted(points)) for (label, style), points in lines.items()]
 
 
 def _seconds(row: dict, prefix: str) -> dict[str, float]:
@@ -190,24 +201,25 @@ def plot(summaries: Path, session: str, out: Path) -> None:
     with summaries.open(newline="") as f:
         rows = [row for row in csv.DictReader(f) if row["session"] == session]
     lines = configuration_lines(rows)
-    figure = Figure(figsize=(15, 5.5), layout="constrained")
+    figure = Figure(figsize=(15, 6.5), layout="constrained")
     axes = figure.subplots(1, 3, sharey=True)
     for ax, p in zip(axes, ("p50", "p95", "p99"), strict=True):
-        for name, points in lines.items():
-            ax.plot([rate for rate, _ in points], [s[p] for _, s in points], marker="o", label=name)
+        for line in lines:
+            rates = [rate for rate, _ in line.points]
+            ax.plot(rates, [s[p] for _, s in line.points], line.style, marker="o", label=line.label)
         ax.axhline(REPLY_LIMIT_S, color="grey", linestyle=":", linewidth=1)
         if p in BARS_S:
             ax.axhline(BARS_S[p], color="red", linestyle="--", linewidth=1)
         ax.set_yscale("log")
         # Rates double from one row of the README table to the next (10, 20, 40, 80, 160).
         ax.set_xscale("log", base=2)
-        ax.set_xticks(sorted({rate for points in lines.values() for rate, _ in points}))
+        ax.set_xticks(sorted({rate for line in lines for rate, _ in line.points}))
         ax.xaxis.set_major_formatter(ScalarFormatter())
         ax.xaxis.set_minor_locator(NullLocator())
         ax.set_title(f"reply latency {p}")
         ax.set_xlabel("arrival rate (messages/s, open loop)")
         ax.grid(True, which="both", alpha=0.3)
-    axes[0].set_ylabel("seconds from the scheduled send (60 s = lost)")
-    axes[0].legend(fontsize=8, loc="upper left")
+    axes[0].set_ylabel("seconds from the scheduled send (at 60 s: the rank falls on a lost message)")
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=9)
     figure.suptitle(f"Seva on WhatsApp, open loop, session {session} (red: issue 13's bar at 80 msg/s)")
     figure.savefig(out, dpi=100)
