@@ -117,8 +117,7 @@ class Message:
     say: Say
     scheduled: float
     wamid: str = ""
-    started: float | None = None  # when the generator got to it
-    posted: float | None = None
+    posted: float | None = None  # when its request started: its lag behind the schedule is the generator's
     ack_ms: float | None = None
     status: int | None = None
     reply: float | None = None
@@ -230,7 +229,6 @@ async def open_loop(messages: list[Message], deliver: Callable[[Message], Awaita
         delay = message.scheduled - time.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        message.started = time.time()
         task = asyncio.create_task(deliver(message))
         pending.add(task)
         task.add_done_callback(pending.discard)
@@ -357,8 +355,8 @@ def distribution(prefix: str, values: list[float]) -> dict[str, float]:
 
 def summarise(config: Config, messages: list[Message], extra: dict) -> open_loop_report.Summary:
     """The run's figures, from its messages; `extra` holds the error-log counts and the template's sizes."""
-    started = [m.started for m in messages if m.started is not None]
-    lag = [(m.started - m.scheduled) * 1000 for m in messages if m.started is not None]
+    posted = [m.posted for m in messages if m.posted is not None]
+    lag = [(m.posted - m.scheduled) * 1000 for m in messages if m.posted is not None]
     acks = [m.ack_ms for m in messages if m.ack_ms is not None]
     # A reply later than the limit counts as none: the message is lost, and so is its rank.
     new = [m.latency if m.answered else math.inf for m in messages if not m.citizen.returning]
@@ -388,7 +386,7 @@ def summarise(config: Config, messages: list[Message], extra: dict) -> open_loop
         ack_p50_ms=percentile(acks, 50) if acks else math.nan,
         ack_p99_ms=percentile(acks, 99) if acks else math.nan,
         webhook_errors=sum(m.status != 200 for m in messages),
-        achieved_rate=(len(started) - 1) / (max(started) - min(started)) if len(started) > 1 else math.nan,
+        achieved_rate=(len(posted) - 1) / (max(posted) - min(posted)) if len(posted) > 1 else math.nan,
         lag_p50_ms=percentile(lag, 50) if lag else math.nan,
         lag_p99_ms=percentile(lag, 99) if lag else math.nan,
         lag_max_ms=max(lag, default=math.nan),
