@@ -5,6 +5,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements/backoffice.txt requirements/
-RUN pip install --no-cache-dir -r requirements/backoffice.txt gunicorn==23.0.0
+RUN pip install --no-cache-dir -r requirements/backoffice.txt
 COPY . .
 ENV PYTHONPATH=/app FLASK_APP=backoffice
