@@ -16,7 +16,7 @@ from backoffice.core.problems import Problem, not_found
 from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.jobs.after_commit import enqueue_after_commit
-from backoffice.people.models import Department
+from backoffice.people import services as people
 from catalog import Service, load_catalog
 from catalog.fees import ChargeError, application_charge
 from catalog.money import display
@@ -44,19 +44,6 @@ def service_or_404(service_id: str) -> Service:
     if service is None:
         raise not_found("service")
     return service
-
-
-def ensure_department(service: Service) -> None:
-    """Create the service's department row the first time it is needed."""
-    if db.session.get(Department, service.department) is None:
-        db.session.add(
-            Department(
-                code=service.department,
-                name_en=service.department_name.en,
-                name_hi=service.department_name.hi,
-            )
-        )
-        db.session.flush()
 
 
 def _jsonable(value: Any) -> Any:
@@ -140,7 +127,7 @@ def create_draft(body: dict[str, Any]) -> tuple[Application, bool]:
     existing = open_draft(citizen_id, service.id)
     if existing is not None:
         return existing, False
-    ensure_department(service)
+    people.ensure_department(service)
     draft = Application(
         citizen_id=citizen_id,
         service=service.id,
