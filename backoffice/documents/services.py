@@ -10,7 +10,7 @@ import secrets
 from flask import current_app
 
 from backoffice.citizens import services as citizens
-from backoffice.core.problems import Problem
+from backoffice.core.problems import Problem, invalid
 from backoffice.documents.intake.accept import accept_upload
 from backoffice.documents.intake.encryption import Keyring, decrypt, encrypt
 from backoffice.documents.intake.refusal import DocumentRefused
@@ -59,12 +59,7 @@ def store(
 ) -> Document:
     """Check and store one upload for a citizen; raise Problem 422 with intake's refusal code."""
     if source not in SOURCES:
-        raise Problem(
-            422,
-            "invalid",
-            "source must be whatsapp, csc or backoffice",
-            [{"field": "source", "code": "unknown_source"}],
-        )
+        raise invalid("source", "unknown_source", "source must be whatsapp, csc or backoffice")
     try:
         accepted = accept_upload(
             data, declared_mime=declared_mime, filename=filename, sha256=hex_sha256(sha256)
