@@ -67,8 +67,7 @@ def store(
     except DocumentRefused as refused:
         raise Problem(422, refused.code, refused.detail) from refused
     citizens.touch(citizen_id)
-    storage_key = secrets.token_hex(20)
-    _store().put(storage_key, encrypt(accepted.content, keyring(), storage_key.encode()))
+    storage_key = write(accepted.content)
     document = Document(
         id=secrets.token_hex(16),
         citizen_id=citizen_id,
@@ -80,6 +79,14 @@ def store(
     )
     db.session.add(document)
     return document
+
+
+def write(content: bytes) -> str:
+    """Encrypt `content` into the store under a new storage key, and return the key (`read` undoes it)."""
+    storage_key = secrets.token_hex(20)
+    # The key is bound in as associated data, so a blob copied under another key fails authentication.
+    _store().put(storage_key, encrypt(content, keyring(), storage_key.encode()))
+    return storage_key
 
 
 def read(document: Document) -> bytes:

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from datetime import UTC
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from backoffice.applications.models import Application, ApplicationEvent
@@ -14,7 +13,6 @@ from backoffice.audit import services as audit
 from backoffice.audit.services import Actor
 from backoffice.core.clock import utcnow
 from backoffice.documents import services as documents
-from backoffice.documents.intake.encryption import encrypt
 from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.issuing.models import Certificate
@@ -114,9 +112,7 @@ def issue_paper(
     """Sign the PDF, store it encrypted and add its Certificate record (not committed)."""
     number = facts.number
     issued = issuer.issue(template, facts)
-    storage_key = secrets.token_hex(20)
-    store = current_app.extensions["seva_documents"]
-    store.put(storage_key, encrypt(issued.pdf, documents.keyring(), storage_key.encode()))
+    storage_key = documents.write(issued.pdf)
     db.session.add(
         Document(
             id=secrets.token_hex(16), citizen_id=citizen_id, application_id=application_id,
