@@ -12,7 +12,7 @@ import pytest
 
 from catalog import load_catalog
 from tests.actions.sample_answers import sample_answer
-from tests.ocr import synthetic_cards
+from tests.backoffice.ocr import synthetic_cards
 
 GENERAL_NUMBER = "100000000000001"
 _numbers = itertools.count(919800000500)

@@ -29,7 +29,7 @@ from backoffice.ocr.models import OcrResult
 from backoffice.ocr.verification import refusal_message, verify_document
 from catalog import load_catalog
 from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
-from tests.ocr import synthetic_cards
+from tests.backoffice.ocr import synthetic_cards
 from tests.servers import ROOT
 
 WA_ID = "919800000077"

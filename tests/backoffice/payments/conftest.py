@@ -25,7 +25,7 @@ from backoffice.payments.models import OPEN, PaymentIntent, PaymentsBase
 from backoffice.payments.providers import Checkout, GatewayProvider, UpiProvider
 from backoffice.payments.razorpay import GatewayError, RazorpayClient
 from catalog.fees import Charge
-from tests.payments.support import CITIZEN, KEY_ID, KEY_SECRET, WEBHOOK_SECRET
+from tests.backoffice.payments.support import CITIZEN, KEY_ID, KEY_SECRET, WEBHOOK_SECRET
 from tests.servers import ROOT, free_port, wait_for_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
