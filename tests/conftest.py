@@ -1,12 +1,17 @@
-"""Fixtures shared by both venvs' test suites: real servers started on free ports."""
+"""Fixtures shared by both venvs' test suites: real servers started on free ports, and copies of the catalog."""
 
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from tests.servers import ROOT, free_port, wait_for_port
+
+SERVICES_DIR = ROOT / "data" / "services"
+# A 26th service that exists only in tests: adding one must need no code change (catalog, NLU, training data).
+EXTRA_SERVICE = ROOT / "tests" / "catalog" / "fixtures" / "civil_defence_volunteer.yml"
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +50,18 @@ def redis_url(tmp_path_factory):
 @pytest.fixture(autouse=True, scope="session")
 def _seva_home():
     os.environ.setdefault("SEVA_HOME", str(ROOT))
+
+
+@pytest.fixture
+def catalog_copy(tmp_path) -> Path:
+    """A writable copy of the real catalog directory."""
+    target = tmp_path / "services"
+    shutil.copytree(SERVICES_DIR, target)
+    return target
+
+
+@pytest.fixture
+def catalog_with_extra_service(catalog_copy) -> Path:
+    """The real catalog plus the 26th fixture service, added as one file."""
+    shutil.copy(EXTRA_SERVICE, catalog_copy)
+    return catalog_copy
