@@ -2,12 +2,11 @@
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, free_port, wait_for_port
+from tests.servers import ROOT, free_port, running
 
 SERVICES_DIR = ROOT / "data" / "services"
 # A 26th service that exists only in tests: adding one must need no code change (catalog, NLU, training data).
@@ -22,29 +21,10 @@ def redis_url(tmp_path_factory):
         pytest.fail("redis-server is not installed; run `make deps`")
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(workdir)]  # fmt: skip
+    with running(command, dict(os.environ), port):
         yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(autouse=True, scope="session")
