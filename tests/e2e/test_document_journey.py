@@ -6,7 +6,6 @@ are the card's, so the verdict must be a match, shown beside the image with only
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
 
@@ -23,16 +22,10 @@ from backoffice.extensions import db
 from backoffice.ocr.models import OcrResult
 from tests.backoffice.conftest import PASSWORD, add_user
 from tests.backoffice.ocr import synthetic_cards
-from tests.e2e.test_applications import CATALOG, Citizen, tap_where, text_of
+from tests.e2e.phone import tap_where, text_of
+from tests.e2e.test_applications import CATALOG, Citizen
 
 SERVICE = "income_certificate"
-_numbers = itertools.count(919800000700)
-
-
-@pytest.fixture
-def citizen() -> str:
-    """A fresh fictional mobile number per test."""
-    return str(next(_numbers))
 
 
 @pytest.fixture(scope="module")

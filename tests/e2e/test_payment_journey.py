@@ -3,7 +3,6 @@ gateway stand-in, and the signed receipt PDF arrives on the citizen's stand-in p
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import socket
@@ -12,17 +11,11 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.test_applications import Citizen, answer_questions, choices_of, tap_where, text_of
+from tests.e2e.phone import choices_of, tap_where, text_of
+from tests.e2e.test_applications import Citizen, answer_questions
 from tests.servers import standin_process
 
 SERVICE = "driving_licence_renewal"  # a fixed fee of Rs 200, few questions
-_numbers = itertools.count(919800000900)
-
-
-@pytest.fixture
-def citizen() -> str:
-    """A fresh fictional mobile number per test."""
-    return str(next(_numbers))
 
 
 @pytest.fixture(scope="module")
