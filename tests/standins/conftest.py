@@ -172,3 +172,15 @@ def text_message(body: str = "Hello", to: str = CITIZEN) -> dict:
         "type": "text",
         "text": {"body": body},
     }
+
+
+def button_message(text: str, replies: list[tuple[str, str]], footer: str | None = None) -> dict:
+    """A reply-button send: `replies` are (id, title) pairs, in order."""
+    interactive: dict = {
+        "type": "button",
+        "body": {"text": text},
+        "action": {"buttons": [{"type": "reply", "reply": {"id": i, "title": t}} for i, t in replies]},
+    }
+    if footer is not None:
+        interactive["footer"] = {"text": footer}
+    return {"messaging_product": "whatsapp", "to": CITIZEN, "type": "interactive", "interactive": interactive}

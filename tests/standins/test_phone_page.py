@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CITIZEN, GENERAL, send, text_message
+from .conftest import CITIZEN, GENERAL, button_message, send, text_message
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -55,25 +55,11 @@ async def send_menu_and_certificate(http, standin) -> None:
 
 def language_menu() -> dict:
     """The bot's welcome with two reply buttons, one in Hindi."""
-    return {
-        "messaging_product": "whatsapp",
-        "to": CITIZEN,
-        "type": "interactive",
-        "interactive": {
-            "type": "button",
-            "body": {"text": "नमस्ते! Seva में आपका स्वागत है।\nWelcome to Seva. Choose your language."},
-            "footer": {"text": "Government of NCT of Delhi"},
-            "action": {
-                "buttons": [
-                    {
-                        "type": "reply",
-                        "reply": {"id": '/choose_language{"language":"en"}', "title": "English"},
-                    },
-                    {"type": "reply", "reply": {"id": '/choose_language{"language":"hi"}', "title": "हिंदी"}},
-                ]
-            },
-        },
-    }
+    return button_message(
+        "नमस्ते! Seva में आपका स्वागत है।\nWelcome to Seva. Choose your language.",
+        [('/choose_language{"language":"en"}', "English"), ('/choose_language{"language":"hi"}', "हिंदी")],
+        footer="Government of NCT of Delhi",
+    )
 
 
 @contextlib.asynccontextmanager
