@@ -4,14 +4,12 @@ import asyncio
 import contextlib
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
-from .conftest import CITIZEN, GENERAL, button_message, send, text_message
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+from .conftest import CITIZEN, GENERAL, button_message, send, text_message
 
 pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian chromium is not installed")
 
@@ -68,17 +66,7 @@ async def chromium():
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
