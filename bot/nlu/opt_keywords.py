@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.stateless import StatelessComponent
+from bot.nlu.untrained import UntrainedComponent
 
 _MESSAGES = r"(?:messages?|msgs?|sms|whatsapp|मैसेज|मेसेज|संदेश|सन्देश)"
 # Imperatives only: "message nahi bheja" is a complaint, not an opt-out.
@@ -47,7 +47,7 @@ def keyword_intent(text: str) -> str | None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class OptKeywords(StatelessComponent):
+class OptKeywords(UntrainedComponent):
     """Overrides the predicted intent with `opt_out`/`opt_in` for explicit STOP/START messages."""
 
     def process(self, messages: list[Message]) -> list[Message]:

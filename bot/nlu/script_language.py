@@ -6,7 +6,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.stateless import StatelessComponent
+from bot.nlu.untrained import UntrainedComponent
 
 DEVANAGARI = range(0x0900, 0x0980)
 
@@ -20,7 +20,7 @@ def devanagari_share(text: str) -> float:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class ScriptLanguageDetector(StatelessComponent):
+class ScriptLanguageDetector(UntrainedComponent):
     """Adds the entity `language: hi` to messages that are mostly Devanagari."""
 
     def process(self, messages: list[Message]) -> list[Message]:
