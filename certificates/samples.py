@@ -28,8 +28,7 @@ def sample_answers(service) -> dict[str, str | Text]:
         if field.type == "name":
             answers[field.id] = next(names)
         elif field.type == "choice" and field.options:
-            label = field.options[0].label
-            answers[field.id] = Text(hi=label.hi, en=label.en)
+            answers[field.id] = field.options[0].label
         else:
             answers[field.id] = SAMPLE_VALUES.get(field.type, "SAMPLE-0001")
     return answers

@@ -37,8 +37,7 @@ class IssuingRefused(Exception):
 
 def _printed(field, value) -> str | Text:
     if field is not None and field.type == "choice" and field.option(str(value)):
-        label = field.option(str(value)).label
-        return Text(hi=label.hi, en=label.en)
+        return field.option(str(value)).label
     text = str(value)
     # Identity numbers are printed masked, as on any paper that leaves the office.
     if field is not None and field.type in ("aadhaar", "mobile") and len(text) > 4:
