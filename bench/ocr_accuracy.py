@@ -22,7 +22,7 @@ from backoffice.ocr import aadhaar, pan, preprocess, quality  # noqa: E402
 from backoffice.ocr.extract import Pass, combine  # noqa: E402
 from backoffice.ocr.tesseract import _lines_from_tsv, read_lines  # noqa: E402
 from catalog.validation import is_aadhaar_number  # noqa: E402
-from tests.ocr import synthetic_cards  # noqa: E402
+from tests.backoffice.ocr import synthetic_cards  # noqa: E402
 
 READERS = {"aadhaar": aadhaar.read, "pan": pan.read}
 _PLAIN_AADHAAR = re.compile(r"(?<!\d)(\d{4}) ?(\d{4}) ?(\d{4})(?!\d)")

@@ -23,7 +23,7 @@ from backoffice.documents.intake.accept import accept_upload  # noqa: E402
 from backoffice.documents.intake.encryption import Keyring, decrypt, encrypt  # noqa: E402
 from backoffice.ocr.crosscheck import cross_check  # noqa: E402
 from backoffice.ocr.extract import read_document  # noqa: E402
-from tests.ocr import synthetic_cards  # noqa: E402
+from tests.backoffice.ocr import synthetic_cards  # noqa: E402
 
 
 def upload_to_verdict(sample) -> tuple[float, str]:

@@ -30,13 +30,39 @@ ACKNOWLEDGEMENT = CertificateTemplate(
 )
 
 _SYSTEM = Officer("Seva", Text(hi="स्वचालित रूप से जारी", en="Issued automatically"))
+_SERVICE = Text(hi="सेवा", en="Service")
+
+
+def _issued_by_seva(
+    service,
+    number: str,
+    holder: Detail,
+    answers: dict[str, str],
+    details: tuple[Detail, ...],
+    decision: Text,
+    issued_at: datetime,
+    language: str,
+    application_number: str = "",
+) -> CertificateFacts:
+    """A paper Seva issues with no officer about catalog `service`; its holder, then the service, head the table."""
+    return CertificateFacts(
+        number=number,
+        service=service.id,
+        department=Department.of(service),
+        holder_name=holder.value,
+        answers={**answers, "service_name": service.name},
+        details=(holder, Detail(_SERVICE, f"{service.name.hi} / {service.name.en}"), *details),
+        decision=decision,
+        officer=_SYSTEM,
+        issued_at=issued_at,
+        application_number=application_number,
+        language=language,
+    )
 
 
 def receipt_facts(
+    service,
     number: str,
-    department: Department,
-    service: str,
-    service_name: Text,
     payer: str,
     amount: str,
     reference: str,
@@ -44,30 +70,24 @@ def receipt_facts(
     language: str = "hi",
 ) -> CertificateFacts:
     """The facts of a payment receipt; `amount` as printed (e.g. "1,500"), `reference` the gateway's."""
-    return CertificateFacts(
-        number=number,
-        service=service,
-        department=department,
-        holder_name=payer,
-        answers={"payer": payer, "amount": amount, "reference": reference, "service_name": service_name},
-        details=(
-            Detail(Text(hi="भुगतानकर्ता", en="Payer"), payer),
-            Detail(Text(hi="सेवा", en="Service"), f"{service_name.hi} / {service_name.en}"),
+    return _issued_by_seva(
+        service,
+        number,
+        Detail(Text(hi="भुगतानकर्ता", en="Payer"), payer),
+        {"payer": payer, "amount": amount, "reference": reference},
+        (
             Detail(Text(hi="राशि", en="Amount"), f"₹ {amount}"),
             Detail(Text(hi="संदर्भ", en="Reference"), reference),
         ),
-        decision=Text(hi="भुगतान सफल", en="Payment successful"),
-        officer=_SYSTEM,
-        issued_at=paid_at,
-        language=language,
+        Text(hi="भुगतान सफल", en="Payment successful"),
+        paid_at,
+        language,
     )
 
 
 def acknowledgement_facts(
+    service,
     number: str,
-    department: Department,
-    service: str,
-    service_name: Text,
     applicant_name: str,
     application_number: str,
     decision_due: str,
@@ -75,24 +95,14 @@ def acknowledgement_facts(
     language: str = "hi",
 ) -> CertificateFacts:
     """The facts of an acknowledgement; `decision_due` is the date printed for the time-bound decision."""
-    return CertificateFacts(
-        number=number,
-        service=service,
-        department=department,
-        holder_name=applicant_name,
-        answers={
-            "applicant_name": applicant_name,
-            "service_name": service_name,
-            "decision_due": decision_due,
-        },
-        details=(
-            Detail(Text(hi="आवेदक", en="Applicant"), applicant_name),
-            Detail(Text(hi="सेवा", en="Service"), f"{service_name.hi} / {service_name.en}"),
-            Detail(Text(hi="निर्णय की अंतिम तिथि", en="Decision due by"), decision_due),
-        ),
-        decision=Text(hi="आवेदन प्राप्त", en="Application received"),
-        officer=_SYSTEM,
-        issued_at=received_at,
-        application_number=application_number,
-        language=language,
+    return _issued_by_seva(
+        service,
+        number,
+        Detail(Text(hi="आवेदक", en="Applicant"), applicant_name),
+        {"applicant_name": applicant_name, "decision_due": decision_due},
+        (Detail(Text(hi="निर्णय की अंतिम तिथि", en="Decision due by"), decision_due),),
+        Text(hi="आवेदन प्राप्त", en="Application received"),
+        received_at,
+        language,
+        application_number,
     )

@@ -59,6 +59,11 @@ class Department:
     code: str
     name: Text
 
+    @classmethod
+    def of(cls, service) -> "Department":
+        """The department that delivers a catalog `Service`."""
+        return cls(service.department, service.department_name)
+
 
 @dataclass(frozen=True)
 class Officer:
@@ -93,6 +98,45 @@ class CertificateFacts:
     fee_paid: str = ""
     language: str = "hi"  # the citizen's language, printed first
     extra: Mapping[str, str] = field(default_factory=dict)
+
+
+# The applicant's details a certificate prints in its table, in this order, when the service asked for them.
+DETAIL_LABELS = {
+    "applicant_name": Text(hi="आवेदक का नाम", en="Applicant's name"),
+    "father_name": Text(hi="पिता/पति का नाम", en="Father's/husband's name"),
+    "date_of_birth": Text(hi="जन्म तिथि", en="Date of birth"),
+    "address": Text(hi="पता", en="Address"),
+    "pincode": Text(hi="पिन कोड", en="PIN code"),
+}
+APPROVED = Text(hi="स्वीकृत", en="Approved")
+
+
+def approved_facts(
+    service,
+    number: str,
+    answers: Mapping[str, "str | Text"],
+    holder_name: str,
+    officer: Officer,
+    issued_at: datetime,
+    application_number: str,
+    fee_paid: str,
+    language: str = "hi",
+) -> CertificateFacts:
+    """The facts of an approved application of catalog `service`: its department, details table and decision."""
+    return CertificateFacts(
+        number=number,
+        service=service.id,
+        department=Department.of(service),
+        holder_name=holder_name,
+        answers=answers,
+        details=tuple(Detail(label, answers[fid]) for fid, label in DETAIL_LABELS.items() if fid in answers),
+        decision=APPROVED,
+        officer=officer,
+        issued_at=issued_at,
+        application_number=application_number,
+        fee_paid=fee_paid,
+        language=language,
+    )
 
 
 def add_months(day: date, months: int) -> date:

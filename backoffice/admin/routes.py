@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -45,6 +47,19 @@ def users():
     return render_template("users.html", users=rows, form=_form(), toggle=ToggleForm())
 
 
+def _change_users(change: Callable[[], str]) -> Response:
+    """Run `change`; commit and say what it did, or roll back and say why it was refused. Back to the list."""
+    try:
+        done = change()
+    except people.UserRefused as refused:
+        db.session.rollback()
+        flash(str(refused))
+    else:
+        db.session.commit()
+        flash(done)
+    return redirect(url_for("admin.users"))
+
+
 @blueprint.post("/users")
 @admin_required
 def create():
@@ -53,19 +68,16 @@ def create():
     if not form.validate_on_submit():
         flash("Fill in username, full name and role.")
         return redirect(url_for("admin.users"))
-    password = people.generate_password()
-    try:
+
+    def create_user() -> str:
+        password = people.generate_password()
         user = people.create_user(
             form.username.data, form.full_name.data, form.role.data, form.department.data or None, password,
             people.actor_for(current_user),
         )  # fmt: skip
-    except people.UserRefused as refused:
-        db.session.rollback()
-        flash(str(refused))
-        return redirect(url_for("admin.users"))
-    db.session.commit()
-    flash(f"Created {user.username}. First password (shown once): {password}")
-    return redirect(url_for("admin.users"))
+        return f"Created {user.username}. First password (shown once): {password}"
+
+    return _change_users(create_user)
 
 
 @blueprint.post("/users/<int:user_id>/<any(deactivate, activate):action>")
@@ -75,12 +87,9 @@ def toggle(user_id: int, action: str):
     if not ToggleForm().validate_on_submit():
         abort(400)
     user = db.session.get(User, user_id) or abort(404)
-    try:
+
+    def set_active() -> str:
         people.set_active(user, action == "activate", people.actor_for(current_user))
-    except people.UserRefused as refused:
-        db.session.rollback()
-        flash(str(refused))
-        return redirect(url_for("admin.users"))
-    db.session.commit()
-    flash(f"{user.username} {'reactivated' if user.active else 'deactivated'}.")
-    return redirect(url_for("admin.users"))
+        return f"{user.username} {'reactivated' if user.active else 'deactivated'}."
+
+    return _change_users(set_active)

@@ -12,11 +12,11 @@ from backoffice.applications.models import Application, ApplicationEvent
 from backoffice.audit.services import Actor
 from backoffice.citizens import services as citizens
 from backoffice.core.clock import today_ist, utcnow
-from backoffice.core.problems import Problem, not_found
+from backoffice.core.problems import Problem, invalid, not_found
 from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.jobs.after_commit import enqueue_after_commit
-from backoffice.people.models import Department
+from backoffice.people import services as people
 from catalog import Service, load_catalog
 from catalog.fees import ChargeError, application_charge
 from catalog.money import display
@@ -46,19 +46,6 @@ def service_or_404(service_id: str) -> Service:
     return service
 
 
-def ensure_department(service: Service) -> None:
-    """Create the service's department row the first time it is needed."""
-    if db.session.get(Department, service.department) is None:
-        db.session.add(
-            Department(
-                code=service.department,
-                name_en=service.department_name.en,
-                name_hi=service.department_name.hi,
-            )
-        )
-        db.session.flush()
-
-
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
@@ -69,9 +56,7 @@ def check_answers(service: Service, answers: dict[str, Any]) -> dict[str, Any]:
     A `None` value is kept as None: the caller removes that answer.
     """
     if not isinstance(answers, dict):
-        raise Problem(
-            422, "invalid", "answers must be an object", [{"field": "answers", "code": "not_object"}]
-        )
+        raise invalid("answers", "not_object", "answers must be an object")
     checked, errors = {}, []
     for field_id, value in answers.items():
         field = service.field(field_id)
@@ -129,18 +114,13 @@ def create_draft(body: dict[str, Any]) -> tuple[Application, bool]:
     service = service_or_404(str(body.get("service", "")))
     channel = body.get("channel", "whatsapp")
     if channel not in CHANNELS:
-        raise Problem(
-            422,
-            "invalid",
-            "channel must be whatsapp or csc",
-            [{"field": "channel", "code": "unknown_channel"}],
-        )
+        raise invalid("channel", "unknown_channel", "channel must be whatsapp or csc")
     answers = {k: v for k, v in check_answers(service, body.get("answers") or {}).items() if v is not None}
     citizen = citizens.touch(citizen_id)
     existing = open_draft(citizen_id, service.id)
     if existing is not None:
         return existing, False
-    ensure_department(service)
+    people.ensure_department(service)
     draft = Application(
         citizen_id=citizen_id,
         service=service.id,
@@ -159,9 +139,7 @@ def create_draft(body: dict[str, Any]) -> tuple[Application, bool]:
 def _citizen_field(body: dict[str, Any]) -> str:
     citizen = body.get("citizen") if isinstance(body, dict) else None
     if not isinstance(citizen, str) or not 0 < len(citizen) <= 64:
-        raise Problem(
-            422, "invalid", "citizen (the sender_id) is required", [{"field": "citizen", "code": "required"}]
-        )
+        raise invalid("citizen", "required", "citizen (the sender_id) is required")
     return citizen
 
 
@@ -206,12 +184,7 @@ def attach_document(draft_id: int, body: dict[str, Any]) -> Application:
     service = service_or_404(draft.service)
     requirement = body.get("requirement")
     if not any(d.id == requirement for d in service.documents):
-        raise Problem(
-            422,
-            "invalid",
-            "requirement is not a document of this service",
-            [{"field": "requirement", "code": "unknown_document"}],
-        )
+        raise invalid("requirement", "unknown_document", "requirement is not a document of this service")
     document = db.session.get(Document, str(body.get("document_id", "")))
     if document is None or document.citizen_id != citizen_id:
         raise not_found("document")
@@ -342,13 +315,9 @@ def answer_query(number: str, body: dict[str, Any]) -> Application:
     text = str(body.get("text") or "").strip()
     document_ids = body.get("document_ids") or []
     if not isinstance(document_ids, list):
-        raise Problem(
-            422, "invalid", "document_ids must be a list", [{"field": "document_ids", "code": "not_list"}]
-        )
+        raise invalid("document_ids", "not_list", "document_ids must be a list")
     if not text and not document_ids:
-        raise Problem(
-            422, "invalid", "an answer needs text or documents", [{"field": "text", "code": "empty"}]
-        )
+        raise invalid("text", "empty", "an answer needs text or documents")
     documents = []
     for document_id in document_ids:
         document = db.session.get(Document, str(document_id))

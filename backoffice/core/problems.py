@@ -19,3 +19,8 @@ class Problem(Exception):
 def not_found(what: str) -> Problem:
     """A 404 that says the same for a missing thing and for one the caller may not see."""
     return Problem(404, "not_found", f"no such {what}")
+
+
+def invalid(field: str, code: str, detail: str) -> Problem:
+    """A 422 refusing one field of the request, with its machine `code` in `errors` for the bot to act on."""
+    return Problem(422, "invalid", detail, [{"field": field, "code": code}])

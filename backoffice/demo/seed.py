@@ -14,7 +14,8 @@ from backoffice.audit.services import Actor
 from backoffice.demo import samples as demo
 from backoffice.demo.ledgers import seed_demo_ledgers
 from backoffice.extensions import db
-from backoffice.people.models import Department, User
+from backoffice.people import services as people
+from backoffice.people.models import User
 from backoffice.people.passwords import hash_password
 from catalog import load_catalog
 
@@ -45,19 +46,7 @@ DEMO_APPLICATIONS = (
 
 def seed_departments() -> int:
     """Create a row for each department the catalog names; return how many were new."""
-    added = 0
-    for service in load_catalog().values():
-        if db.session.get(Department, service.department) is None:
-            db.session.add(
-                Department(
-                    code=service.department,
-                    name_en=service.department_name.en,
-                    name_hi=service.department_name.hi,
-                )
-            )
-            db.session.flush()
-            added += 1
-    return added
+    return sum(people.ensure_department(service) for service in load_catalog().values())
 
 
 def seed_users() -> Iterator[str]:

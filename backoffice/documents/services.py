@@ -10,7 +10,7 @@ import secrets
 from flask import current_app
 
 from backoffice.citizens import services as citizens
-from backoffice.core.problems import Problem
+from backoffice.core.problems import Problem, invalid
 from backoffice.documents.intake.accept import accept_upload
 from backoffice.documents.intake.encryption import Keyring, decrypt, encrypt
 from backoffice.documents.intake.refusal import DocumentRefused
@@ -59,12 +59,7 @@ def store(
 ) -> Document:
     """Check and store one upload for a citizen; raise Problem 422 with intake's refusal code."""
     if source not in SOURCES:
-        raise Problem(
-            422,
-            "invalid",
-            "source must be whatsapp, csc or backoffice",
-            [{"field": "source", "code": "unknown_source"}],
-        )
+        raise invalid("source", "unknown_source", "source must be whatsapp, csc or backoffice")
     try:
         accepted = accept_upload(
             data, declared_mime=declared_mime, filename=filename, sha256=hex_sha256(sha256)
@@ -72,8 +67,7 @@ def store(
     except DocumentRefused as refused:
         raise Problem(422, refused.code, refused.detail) from refused
     citizens.touch(citizen_id)
-    storage_key = secrets.token_hex(20)
-    _store().put(storage_key, encrypt(accepted.content, keyring(), storage_key.encode()))
+    storage_key = write(accepted.content)
     document = Document(
         id=secrets.token_hex(16),
         citizen_id=citizen_id,
@@ -85,6 +79,14 @@ def store(
     )
     db.session.add(document)
     return document
+
+
+def write(content: bytes) -> str:
+    """Encrypt `content` into the store under a new storage key, and return the key (`read` undoes it)."""
+    storage_key = secrets.token_hex(20)
+    # The key is bound in as associated data, so a blob copied under another key fails authentication.
+    _store().put(storage_key, encrypt(content, keyring(), storage_key.encode()))
+    return storage_key
 
 
 def read(document: Document) -> bytes:

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from datetime import UTC
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from backoffice.applications.models import Application, ApplicationEvent
@@ -14,7 +13,6 @@ from backoffice.audit import services as audit
 from backoffice.audit.services import Actor
 from backoffice.core.clock import utcnow
 from backoffice.documents import services as documents
-from backoffice.documents.intake.encryption import encrypt
 from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.issuing.models import Certificate
@@ -23,20 +21,13 @@ from catalog import load_catalog
 from catalog.model import Text, known_language
 from certificates.issue import Issuer
 from certificates.receipts import ACKNOWLEDGEMENT, RECEIPT, acknowledgement_facts
-from certificates.template import CertificateFacts, CertificateTemplate, Department, Detail, Officer
+from certificates.template import CertificateFacts, CertificateTemplate, Officer, approved_facts
 
 SYSTEM = Actor("system", "certificates")
 # The stored PDF is a Document whose requirement names the certificate it holds.
 REQUIREMENT_PREFIX = "certificate:"
 # Catalog fields signed into the QR when the service names none: the first that the service has.
 KEY_FACT_CANDIDATES = ("annual_income", "category", "date_of_birth")
-DETAIL_LABELS = {
-    "applicant_name": Text(hi="आवेदक का नाम", en="Applicant's name"),
-    "father_name": Text(hi="पिता/पति का नाम", en="Father's/husband's name"),
-    "date_of_birth": Text(hi="जन्म तिथि", en="Date of birth"),
-    "address": Text(hi="पता", en="Address"),
-    "pincode": Text(hi="पिन कोड", en="PIN code"),
-}
 APPROVING_OFFICER = Text(hi="स्वीकृतकर्ता अधिकारी", en="Approving officer")
 
 
@@ -46,8 +37,7 @@ class IssuingRefused(Exception):
 
 def _printed(field, value) -> str | Text:
     if field is not None and field.type == "choice" and field.option(str(value)):
-        label = field.option(str(value)).label
-        return Text(hi=label.hi, en=label.en)
+        return field.option(str(value)).label
     text = str(value)
     # Identity numbers are printed masked, as on any paper that leaves the office.
     if field is not None and field.type in ("aadhaar", "mobile") and len(text) > 4:
@@ -82,16 +72,11 @@ def facts_for(application: Application, number: str) -> CertificateFacts:
     answers = {fid: _printed(service.field(fid), value) for fid, value in (application.answers or {}).items()}
     holder = next((str(answers[f.id]) for f in service.fields if f.type == "name" and f.id in answers), "")
     fee = f"{(application.fee_paise or 0) / 100:.2f}"
-    return CertificateFacts(
+    return approved_facts(
+        service,
         number=number,
-        service=service.id,
-        department=Department(
-            service.department, Text(hi=service.department_name.hi, en=service.department_name.en)
-        ),
-        holder_name=holder,
         answers=answers,
-        details=tuple(Detail(label, answers[fid]) for fid, label in DETAIL_LABELS.items() if fid in answers),
-        decision=Text(hi="स्वीकृत", en="Approved"),
+        holder_name=holder,
         officer=_approver(application),
         issued_at=utcnow().replace(tzinfo=UTC),
         application_number=application.number or "",
@@ -126,9 +111,7 @@ def issue_paper(
     """Sign the PDF, store it encrypted and add its Certificate record (not committed)."""
     number = facts.number
     issued = issuer.issue(template, facts)
-    storage_key = secrets.token_hex(20)
-    store = current_app.extensions["seva_documents"]
-    store.put(storage_key, encrypt(issued.pdf, documents.keyring(), storage_key.encode()))
+    storage_key = documents.write(issued.pdf)
     db.session.add(
         Document(
             id=secrets.token_hex(16), citizen_id=citizen_id, application_id=application_id,
@@ -145,6 +128,20 @@ def issue_paper(
     return certificate
 
 
+def _issue_next(application: Application, issuer: Issuer) -> Certificate:
+    """Sign and store the application's next certificate, numbered after the ones it has, and flush it."""
+    number = _next_number(application)
+    certificate = issue_paper(
+        issuer,
+        template_for(application),
+        facts_for(application, number),
+        application.citizen_id,
+        application.id,
+    )
+    db.session.flush()
+    return certificate
+
+
 def issue_for_application(application_id: int, issuer: Issuer) -> Certificate | None:
     """Issue and store the certificate of an approved application and mark it issued; None if not approved.
 
@@ -155,15 +152,7 @@ def issue_for_application(application_id: int, issuer: Issuer) -> Certificate | 
         return None
     from backoffice.applications import workflow
 
-    number = _next_number(application)
-    certificate = issue_paper(
-        issuer,
-        template_for(application),
-        facts_for(application, number),
-        application.citizen_id,
-        application.id,
-    )
-    db.session.flush()
+    certificate = _issue_next(application, issuer)
     workflow.transition(application, "issue", SYSTEM, notify=False)
     audit.record(SYSTEM, "certificate.issue", f"certificate:{certificate.number}",
                  {"application": application.number})  # fmt: skip
@@ -205,15 +194,7 @@ def reissue(certificate: Certificate, reason: str, actor: Actor, issuer: Issuer)
             f"certificate {certificate.number} was already replaced by {certificate.replaced_by}"
         )
     application = certificate.application
-    number = _next_number(application)
-    fresh = issue_paper(
-        issuer,
-        template_for(application),
-        facts_for(application, number),
-        application.citizen_id,
-        application.id,
-    )
-    db.session.flush()
+    fresh = _issue_next(application, issuer)
     if certificate.revoked_at is None:
         revoke(certificate, reason or "reissued", actor, replaced_by=fresh.number)
     else:
@@ -240,12 +221,8 @@ def issue_acknowledgement(application_id: int, issuer: Issuer) -> Certificate | 
     service = load_catalog()[application.service]
     language = known_language(application.language)
     facts = acknowledgement_facts(
+        service,
         number=f"{application.number}-A",
-        department=Department(
-            service.department, Text(hi=service.department_name.hi, en=service.department_name.en)
-        ),
-        service=service.id,
-        service_name=Text(hi=service.name.hi, en=service.name.en),
         applicant_name=facts_for(application, "").holder_name or "—",
         application_number=application.number,
         decision_due=application.decision_by.strftime("%d-%m-%Y") if application.decision_by else "—",

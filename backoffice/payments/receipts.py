@@ -13,11 +13,10 @@ from backoffice.issuing.models import Certificate
 from backoffice.issuing.services import SYSTEM, facts_for, issue_paper
 from backoffice.payments.models import PAID, REFUNDED, PaymentIntent, PropertyTaxDemand, WaterBill
 from catalog import load_catalog
-from catalog.model import Text, known_language
+from catalog.model import known_language
 from catalog.money import display
 from certificates.issue import Issuer
 from certificates.receipts import RECEIPT, receipt_facts
-from certificates.template import Department
 
 # The catalog service each purpose is paid under (an application's own service otherwise).
 PURPOSE_SERVICES = {"property_tax": "property_tax", "water_bill": "water_bill"}
@@ -52,12 +51,8 @@ def issue_receipt(reference: str, issuer: Issuer) -> Certificate | None:
     service = load_catalog()[application.service if application else PURPOSE_SERVICES[intent.purpose]]
     paid_at = (intent.settled_at or intent.updated_at).replace(tzinfo=UTC)
     facts = receipt_facts(
+        service,
         number=number,
-        department=Department(
-            service.department, Text(hi=service.department_name.hi, en=service.department_name.en)
-        ),
-        service=service.id,
-        service_name=Text(hi=service.name.hi, en=service.name.en),
         payer=_payer(intent, application),
         amount=display(intent.amount_paid_paise or intent.amount_paise).removeprefix("₹"),
         reference=f"{intent.reference} / {intent.payment_id}" if intent.payment_id else intent.reference,

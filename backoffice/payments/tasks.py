@@ -7,8 +7,8 @@ from datetime import timedelta
 from celery import shared_task
 
 from backoffice.extensions import db
-from backoffice.issuing.tasks import deliver_certificate, worker_issuer
-from backoffice.notifications.tasks import retry_while_meta_is_busy
+from backoffice.issuing.tasks import issue_then_deliver
+from backoffice.notifications.tasks import retry_while_meta_is_busy, whatsapp_send_task
 from backoffice.payments.orders import send_order
 from backoffice.payments.receipts import issue_receipt
 from backoffice.payments.reconciliation import reconcile
@@ -31,20 +31,10 @@ def reconcile_payments() -> dict[str, str]:
 )
 def issue_payment_receipt(self, reference: str) -> str | None:
     """Issue the signed receipt of confirmed payment `reference`, then queue its delivery."""
-    receipt = issue_receipt(reference, worker_issuer())
-    if receipt is None:
-        return None
-    deliver_certificate.delay(receipt.number)
-    return receipt.number
+    return issue_then_deliver(issue_receipt, reference)
 
 
-@shared_task(
-    name="backoffice.payments_tasks.send_payment_order",
-    bind=True,
-    acks_late=True,
-    max_retries=6,
-    ignore_result=True,
-)
+@whatsapp_send_task("backoffice.payments_tasks.send_payment_order")
 def send_payment_order(self, reference: str) -> str:
     """Send the WhatsApp `order_details` message of open payment `reference`, retried while Meta is busy."""
     return retry_while_meta_is_busy(self, send_order, reference)

@@ -1,4 +1,4 @@
-"""Back-office users: creating and deactivating them, passwords, and how they appear as audit actors."""
+"""Back-office users and departments: creating and deactivating users, passwords, how users appear as audit actors."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from backoffice.audit.services import Actor
 from backoffice.extensions import db
 from backoffice.people.models import DEPARTMENT_ROLES, ROLES, Department, User
 from backoffice.people.passwords import hash_password
+from catalog import Service
 
 
 class UserRefused(ValueError):
@@ -29,6 +30,21 @@ def client_ip() -> str | None:
         return request.remote_addr
     except RuntimeError:  # outside a request: a CLI command or a task
         return None
+
+
+def ensure_department(service: Service) -> bool:
+    """Create the row of the department that delivers catalog `service` if it has none yet; True when created."""
+    if db.session.get(Department, service.department) is not None:
+        return False
+    db.session.add(
+        Department(
+            code=service.department,
+            name_en=service.department_name.en,
+            name_hi=service.department_name.hi,
+        )
+    )
+    db.session.flush()
+    return True
 
 
 def generate_password() -> str:

@@ -22,10 +22,9 @@ def lookup(number: str) -> CertificateRecord | None:
     if certificate is None:
         return None
     service = load_catalog().get(certificate.service_id)
-    title = Text(hi=service.name.hi, en=service.name.en) if service else Text(hi="", en="")
-    department = (
-        Text(hi=service.department_name.hi, en=service.department_name.en) if service else Text(hi="", en="")
-    )
+    unknown = Text(hi="", en="")  # a service since removed from the catalog: the record still verifies
+    title = service.name if service else unknown
+    department = service.department_name if service else unknown
     revocation = None
     if certificate.revoked_at is not None:
         revocation = Revocation(

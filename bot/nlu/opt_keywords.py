@@ -8,12 +8,8 @@ override whatever DIET predicted.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -22,6 +18,8 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.untrained import UntrainedComponent
 
 _MESSAGES = r"(?:messages?|msgs?|sms|whatsapp|मैसेज|मेसेज|संदेश|सन्देश)"
 # Imperatives only: "message nahi bheja" is a complaint, not an opt-out.
@@ -49,19 +47,8 @@ def keyword_intent(text: str) -> str | None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class OptKeywords(GraphComponent):
+class OptKeywords(UntrainedComponent):
     """Overrides the predicted intent with `opt_out`/`opt_in` for explicit STOP/START messages."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> OptKeywords:
-        """Build the component; it has no state."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set the intent of STOP/START messages with full confidence, keeping the rest of the ranking."""

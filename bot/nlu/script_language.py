@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.untrained import UntrainedComponent
 
 DEVANAGARI = range(0x0900, 0x0980)
 
@@ -23,19 +20,8 @@ def devanagari_share(text: str) -> float:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class ScriptLanguageDetector(GraphComponent):
+class ScriptLanguageDetector(UntrainedComponent):
     """Adds the entity `language: hi` to messages that are mostly Devanagari."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ScriptLanguageDetector:
-        """Build the component; it has no state."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Tag Devanagari messages; payload messages never reach NLU components."""

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.service_matcher import ServiceMatcher
+from bot.nlu.untrained import UntrainedComponent
 from catalog import load_catalog
 
 SERVICE_ENTITY = "service"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class ServiceResolver(GraphComponent):
+class ServiceResolver(UntrainedComponent):
     """Resolves service names, however spelt, to catalog ids using the catalog's synonyms."""
 
     @staticmethod
@@ -30,13 +28,7 @@ class ServiceResolver(GraphComponent):
         self._matcher = matcher
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ServiceResolver:
+    def from_config(cls, config: dict[str, Any]) -> ServiceResolver:
         """Build the matcher from the catalog; the catalog is read when the model loads, so edits need no retraining."""
         return cls(ServiceMatcher(load_catalog(config.get("catalog_dir"))))
 

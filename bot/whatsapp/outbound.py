@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.whatsapp import limits
+from whatsapp_contract import limits
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,10 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from whatsapp_contract.limits import media_kind
+
 from .cloud_api import InboundError
 from .graph_routes import CLOUD_API
-from .limits import media_kind
 from .payments import PaymentRefused
 
 MAX_WAIT_SECONDS = 25.0

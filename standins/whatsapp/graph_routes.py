@@ -5,9 +5,10 @@ import json
 
 from aiohttp import web
 
+from whatsapp_contract.limits import MEDIA_KINDS
+
 from .cloud_api import CloudApi
 from .errors import GraphError, invalid_param, invalid_token, missing_param, unknown_object
-from .limits import MEDIA_KINDS
 from .media import check_upload
 
 VERSION = r"{version:v\d+\.\d+}"

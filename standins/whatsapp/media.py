@@ -6,7 +6,8 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from . import limits
+from whatsapp_contract import limits
+
 from .errors import GraphError
 
 

@@ -4,7 +4,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import limits
+from whatsapp_contract import limits
+
 from .errors import GraphError, invalid_param, missing_param, param_too_long
 from .templates import TemplateRegistry
 

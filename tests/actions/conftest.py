@@ -19,7 +19,7 @@ from actions import backoffice_api, catalog_source
 from actions.application_form import ActionAskAnswer, ValidateApplicationForm
 from actions.application_lifecycle import ActionFinishApplication, ActionStartApplication
 from tests.actions.payments_double import TOKEN, PaymentsDouble
-from tests.servers import ROOT, free_port, serving, start, stop, wait_for_port
+from tests.servers import ROOT, free_port, running, serving, standin_process
 
 BACKOFFICE_PYTHON = ROOT / ".venv" / "bin" / "python"
 
@@ -39,25 +39,19 @@ def backoffice_server(tmp_path_factory, redis_url) -> dict[str, str]:
         "SEVA_DOCUMENTS_DIR": str(home / "documents"),
         "REDIS_URL": redis_url,
         "RAZORPAY_BASE_URL": f"http://127.0.0.1:{gateway_port}",
-        "GATEWAY_PORT": str(gateway_port),
         "GATEWAY_WEBHOOK_URL": f"http://127.0.0.1:{port}/api/v1/payments/razorpay/webhook",
     }
     flask = [str(BACKOFFICE_PYTHON), "-m", "flask", "--app", "backoffice.app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
-    procs = [
-        start([*flask, "run", "--port", str(port)], env, home / "server.log"),
-        start([str(BACKOFFICE_PYTHON), "-m", "standins.gateway"], env, home / "gateway.log"),
-    ]
-    try:
-        wait_for_port(port, timeout=60)
-        wait_for_port(gateway_port, timeout=60)
+    with (
+        running([*flask, "run", "--port", str(port)], env, port, home / "server.log", timeout=60),
+        standin_process("standins.gateway", env, port=gateway_port, log=home / "gateway.log", timeout=60),
+    ):
         yield {
             "url": f"http://127.0.0.1:{port}",
             "token": env["BACKOFFICE_API_TOKEN"],
             "database": str(home / "seva.db"),
         }
-    finally:
-        stop(procs)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Fixtures for the back-office tests: apps on SQLite or a real PostgreSQL, clients, users and applications."""
+"""Fixtures for the back-office tests: apps on SQLite or a real PostgreSQL, real workers, users and applications."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import re
 import secrets
 import subprocess
 import sys
+from dataclasses import dataclass, field
 
 import pytest
+from flask import Flask
 
 from backoffice.app import create_app
 from backoffice.applications import workflow
@@ -20,7 +22,7 @@ from backoffice.extensions import db
 from backoffice.people.models import Department, User
 from backoffice.people.passwords import hash_password
 from tests.backoffice.pg_server import PostgresServer
-from tests.servers import ROOT, free_port, wait_for_port
+from tests.servers import ROOT, free_port, standin_process
 
 PASSWORD = "correct horse battery"
 NUMBERS = "100000000000001:general,100000000000002:revenue,100000000000003:mcd"
@@ -39,18 +41,71 @@ def postgres():
 @pytest.fixture(scope="session")
 def standin():
     """The WhatsApp Cloud API stand-in on a free port: (base URL, access token)."""
-    port, token = free_port(), secrets.token_hex(8)
-    env = {**os.environ, "STANDIN_PORT": str(port), "WHATSAPP_ACCESS_TOKEN": token,
-           "WHATSAPP_APP_SECRET": secrets.token_hex(8), "WHATSAPP_NUMBERS": NUMBERS, "STANDIN_STATUSES": "",
-           "WHATSAPP_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/nobody-listens", "PYTHONPATH": str(ROOT)}  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "standins.whatsapp"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    token = secrets.token_hex(8)
+    settings = {"WHATSAPP_ACCESS_TOKEN": token, "WHATSAPP_APP_SECRET": secrets.token_hex(8),
+                "WHATSAPP_NUMBERS": NUMBERS, "STANDIN_STATUSES": "",
+                "WHATSAPP_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/nobody-listens"}  # fmt: skip
+    with standin_process("standins.whatsapp", settings) as url:
+        yield url, token
+
+
+@dataclass
+class Workers:
+    """An app on a file database whose tasks go through Redis to real `celery worker` processes."""
+
+    app: Flask
+    env: dict[str, str]  # the environment every worker starts with
+    graph_url: str
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def start_worker(self, extra: dict[str, str] | None = None) -> subprocess.Popen:
+        """Start one more worker, with `extra` over the environment."""
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "backoffice.worker", "worker", "--pool", "solo",
+             "--loglevel", "WARNING", "-n", f"w{len(self.processes)}@%h"],
+            cwd=ROOT, env={**self.env, **(extra or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so a SIGKILL takes its Tesseract child too
+        )  # fmt: skip
+        self.processes.append(worker)
+        return worker
+
+    def stop(self) -> None:
+        """Stop the workers still running."""
+        for worker in self.processes:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=20)
+
+
+@pytest.fixture
+def workers(tmp_path, redis_url, standin):
+    """`workers(env, **config)`: a migrated app on a file database with Redis as broker, sending to the stand-in.
+
+    `env` is added to what the workers (and the app's settings) read; `config` overrides settings.
+    """
+    from flask_migrate import upgrade
+
+    graph_url, graph_token = standin
+    made: list[Workers] = []
+
+    def make(env: dict[str, str] | None = None, **config) -> Workers:
+        environ = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'seva.db'}", "REDIS_URL": redis_url,
+                   "SECRET_KEY": "worker-test", "SEVA_DOCUMENTS_DIR": str(tmp_path / "documents"),
+                   "WHATSAPP_GRAPH_URL": graph_url, "WHATSAPP_ACCESS_TOKEN": graph_token, "WHATSAPP_NUMBERS": NUMBERS,
+                   "PYTHONPATH": str(ROOT), **(env or {})}  # fmt: skip
+        settings = TestConfig(environ=environ, SQLALCHEMY_DATABASE_URI=environ["DATABASE_URL"],
+                              SECRET_KEY=environ["SECRET_KEY"], DOCUMENTS_DIR=environ["SEVA_DOCUMENTS_DIR"],
+                              **config)  # fmt: skip
+        settings.CELERY = {**settings.CELERY, "task_always_eager": False, "broker_url": redis_url}
+        app = create_app(settings)
+        with app.app_context():
+            upgrade()
+        made.append(Workers(app, environ, graph_url))
+        return made[-1]
+
+    yield make
+    for setup in made:
+        setup.stop()
 
 
 @pytest.fixture

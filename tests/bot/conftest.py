@@ -4,8 +4,6 @@ and the channel mounted in a Sanic app whose "bot" records (and may answer) ever
 import asyncio
 import base64
 import itertools
-import os
-import subprocess
 from collections.abc import Awaitable, Callable
 
 import aiohttp
@@ -17,7 +15,7 @@ from bot.channels.whatsapp import WhatsAppInput
 from bot.whatsapp.config import ChannelConfig
 from bot.whatsapp.graph import RetryPolicy
 from tests.bot import doubles, meta
-from tests.servers import ROOT, free_port, serving, wait_for_port
+from tests.servers import free_port, serving, standin_process
 
 GRAPH_TOKEN = "test-graph-token"
 NUMBERS = {meta.GENERAL: "general", meta.REVENUE: "revenue"}
@@ -83,13 +81,7 @@ def webhook_port() -> int:
 @pytest.fixture(scope="session")
 def standin_url(webhook_port, tmp_path_factory):
     """The real WhatsApp Cloud API stand-in, as a subprocess for the whole session."""
-    python = ROOT / ".venv" / "bin" / "python"
-    if not (ROOT / "standins" / "whatsapp" / "__main__.py").exists():
-        pytest.fail("the WhatsApp stand-in (standins/whatsapp) is missing")
-    port = free_port()
-    env = {
-        **os.environ,
-        "STANDIN_PORT": str(port),
+    settings = {
         "WHATSAPP_ACCESS_TOKEN": GRAPH_TOKEN,
         "WHATSAPP_APP_SECRET": meta.APP_SECRET,
         "WHATSAPP_WEBHOOK_URL": f"http://127.0.0.1:{webhook_port}/webhooks/whatsapp/webhook",
@@ -97,16 +89,8 @@ def standin_url(webhook_port, tmp_path_factory):
         "STANDIN_STATUS_DELAY_MS": "10",
     }
     log = tmp_path_factory.mktemp("standin") / "standin.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(python), "-m", "standins.whatsapp"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
-    try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with standin_process("standins.whatsapp", settings, log=log) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Rendering Rasa bot messages into Cloud API bodies within Meta's limits."""
 
-from bot.whatsapp import limits
 from bot.whatsapp.outbound import (
     MORE_PREFIX,
     Choice,
@@ -11,6 +10,7 @@ from bot.whatsapp.outbound import (
     render_message,
     split_text,
 )
+from whatsapp_contract import limits
 
 MORE = MORE_PREFIX + "tok"
 

@@ -6,7 +6,7 @@ import yaml
 from catalog import CatalogError, load_catalog
 from catalog.loader import SYSTEM_PLACEHOLDERS, load_service_file
 from catalog.model import Service
-from tests.catalog.conftest import SERVICES_DIR
+from tests.conftest import SERVICES_DIR
 
 SERVICE_IDS = {
     "caste_certificate", "obc_certificate", "income_certificate", "domicile_certificate", "ews_certificate",

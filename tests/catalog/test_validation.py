@@ -24,7 +24,7 @@ from catalog.validation import (
     parse_number,
     verhoeff_check_digit,
 )
-from tests.catalog.conftest import SERVICES_DIR
+from tests.conftest import SERVICES_DIR
 
 TODAY = date(2026, 11, 22)
 

@@ -2,21 +2,23 @@
 
 from datetime import UTC, datetime
 
-from catalog.model import Text
+import pytest
+
+from catalog import load_catalog
 from certificates.receipts import ACKNOWLEDGEMENT, RECEIPT, acknowledgement_facts, receipt_facts
 from certificates.signing import check_pdf_signature, load_trust_roots
-from certificates.template import Department
-
-REVENUE = Department("revenue", Text(hi="राजस्व विभाग", en="Revenue Department"))
-INCOME = Text(hi="आय प्रमाण पत्र", en="Income certificate")
 
 
-def test_a_payment_receipt_is_signed_and_signs_amount_and_reference(issuer, settings):
+@pytest.fixture(scope="module")
+def income():
+    """The catalog's income certificate, whose papers the revenue department signs."""
+    return load_catalog()["income_certificate"]
+
+
+def test_a_payment_receipt_is_signed_and_signs_amount_and_reference(issuer, settings, income):
     facts = receipt_facts(
+        income,
         "RCP-2026-000311",
-        REVENUE,
-        "income_certificate",
-        INCOME,
         "सीता देवी",
         "1,500",
         "PAY-7QX2",
@@ -28,9 +30,9 @@ def test_a_payment_receipt_is_signed_and_signs_amount_and_reference(issuer, sett
     assert issued.claims.facts == {"amount": "1,500", "reference": "PAY-7QX2"}
 
 
-def test_an_acknowledgement_names_the_decision_date_in_each_language(issuer):
+def test_an_acknowledgement_names_the_decision_date_in_each_language(issuer, income):
     facts = acknowledgement_facts(
-        "ACK-2026-000903", REVENUE, "income_certificate", INCOME, "सीता देवी", "APP-2026-001234", "06-12-2026",
+        income, "ACK-2026-000903", "सीता देवी", "APP-2026-001234", "06-12-2026",
         datetime(2026, 11, 22, 10, tzinfo=UTC), language="en",
     )  # fmt: skip
     issued = issuer.issue(ACKNOWLEDGEMENT, facts)

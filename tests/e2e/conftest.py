@@ -3,6 +3,7 @@ model and the WhatsApp channel, and the Cloud API stand-in, all on free ports.""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import secrets
@@ -18,6 +19,8 @@ from tests.servers import ROOT, free_port, start, stop, wait_for_port
 
 MODEL = ROOT / "models" / "seva.tar.gz"
 GENERAL_NUMBER = "100000000000001"
+# One counter for every test of the session, so no two tests ever share a chat (or a Rasa conversation).
+_citizens = itertools.count(919800000100)
 
 
 class Stack:
@@ -179,3 +182,9 @@ def worker(stack):
         time.sleep(0.2)
     yield proc
     stop([proc])
+
+
+@pytest.fixture
+def citizen() -> str:
+    """A fresh fictional mobile number per test."""
+    return str(next(_citizens))

@@ -3,58 +3,18 @@
 from __future__ import annotations
 
 import base64
-import itertools
 import re
 from functools import cache
 
 import numpy as np
-import pytest
 
 from catalog import load_catalog
 from tests.actions.sample_answers import sample_answer
-from tests.ocr import synthetic_cards
+from tests.backoffice.ocr import synthetic_cards
+from tests.e2e.phone import tap_where, text_of
 
 GENERAL_NUMBER = "100000000000001"
-_numbers = itertools.count(919800000500)
 CATALOG = load_catalog()
-
-
-@pytest.fixture
-def citizen() -> str:
-    """A fresh fictional mobile number per test."""
-    return str(next(_numbers))
-
-
-def text_of(message: dict) -> str:
-    """The visible text of an outbound message."""
-    body = message["body"]
-    if body["type"] == "text":
-        return body["text"]["body"]
-    if body["type"] == "interactive":
-        return body["interactive"]["body"]["text"]
-    return ""
-
-
-def choices_of(message: dict) -> list[dict]:
-    """The reply buttons or list rows of an outbound message, as taps the stand-in accepts."""
-    body = message["body"]
-    if body["type"] != "interactive":
-        return []
-    interactive = body["interactive"]
-    if interactive["type"] == "button":
-        return [
-            {"type": "button_reply", "id": b["reply"]["id"], "title": b["reply"]["title"]}
-            for b in interactive["action"]["buttons"]
-        ]
-    rows = [row for section in interactive["action"]["sections"] for row in section["rows"]]
-    return [{"type": "list_reply", "id": r["id"], "title": r["title"]} for r in rows]
-
-
-def tap_where(message: dict, id_part: str) -> dict:
-    """The choice whose payload contains `id_part`."""
-    matches = [c for c in choices_of(message) if id_part in c["id"]]
-    assert matches, f"no choice with {id_part!r} in {choices_of(message)}"
-    return matches[0]
 
 
 @cache

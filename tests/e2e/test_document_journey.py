@@ -1,12 +1,11 @@
 """A document's whole way: a photo of an Aadhaar card sent on WhatsApp, OCR by a real worker, and the officer's view.
 
-The card is a fictional, synthetic one (tests/ocr/synthetic_cards.py) photographed badly; the citizen's answers
+The card is a fictional, synthetic one (tests/backoffice/ocr/synthetic_cards.py) photographed badly; the citizen's answers
 are the card's, so the verdict must be a match, shown beside the image with only the last 4 digits of the number.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
 
@@ -22,17 +21,11 @@ from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.ocr.models import OcrResult
 from tests.backoffice.conftest import PASSWORD, add_user
-from tests.e2e.test_applications import CATALOG, Citizen, tap_where, text_of
-from tests.ocr import synthetic_cards
+from tests.backoffice.ocr import synthetic_cards
+from tests.e2e.phone import tap_where, text_of
+from tests.e2e.test_applications import CATALOG, Citizen
 
 SERVICE = "income_certificate"
-_numbers = itertools.count(919800000700)
-
-
-@pytest.fixture
-def citizen() -> str:
-    """A fresh fictional mobile number per test."""
-    return str(next(_numbers))
 
 
 @pytest.fixture(scope="module")

@@ -1,48 +1,8 @@
 """A citizen's first conversation, end to end: WhatsApp stand-in → signed webhook → Rasa → Graph API."""
 
-import itertools
-
 import pytest
 
-_numbers = itertools.count(919800000100)
-
-
-@pytest.fixture
-def citizen() -> str:
-    """A fresh fictional mobile number per test, so conversations never mix."""
-    return str(next(_numbers))
-
-
-def text_of(message: dict) -> str:
-    """The visible text of an outbound message body, whatever its type."""
-    body = message["body"]
-    if body["type"] == "text":
-        return body["text"]["body"]
-    if body["type"] == "interactive":
-        return body["interactive"]["body"]["text"]
-    return ""
-
-
-def choices_of(message: dict) -> list[dict]:
-    """The reply buttons or list rows of an outbound message, as taps the stand-in accepts."""
-    body = message["body"]
-    if body["type"] != "interactive":
-        return []
-    interactive = body["interactive"]
-    if interactive["type"] == "button":
-        return [
-            {"type": "button_reply", "id": b["reply"]["id"], "title": b["reply"]["title"]}
-            for b in interactive["action"]["buttons"]
-        ]
-    rows = [row for section in interactive["action"]["sections"] for row in section["rows"]]
-    return [{"type": "list_reply", "id": r["id"], "title": r["title"]} for r in rows]
-
-
-def choice(message: dict, title: str) -> dict:
-    """The tap on the button or row titled `title`."""
-    matches = [c for c in choices_of(message) if c["title"] == title]
-    assert matches, f"no choice titled {title!r} in {choices_of(message)}"
-    return matches[0]
+from tests.e2e.phone import choice, choices_of, text_of
 
 
 def test_hi_gets_bilingual_welcome_and_language_choice(stack, citizen):

@@ -3,7 +3,6 @@ gateway stand-in, and the signed receipt PDF arrives on the citizen's stand-in p
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import socket
@@ -12,17 +11,11 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.test_applications import Citizen, answer_questions, choices_of, tap_where, text_of
-from tests.servers import ROOT, start, stop, wait_for_port
+from tests.e2e.phone import choices_of, tap_where, text_of
+from tests.e2e.test_applications import Citizen, answer_questions
+from tests.servers import standin_process
 
 SERVICE = "driving_licence_renewal"  # a fixed fee of Rs 200, few questions
-_numbers = itertools.count(919800000900)
-
-
-@pytest.fixture
-def citizen() -> str:
-    """A fresh fictional mobile number per test."""
-    return str(next(_numbers))
 
 
 @pytest.fixture(scope="module")
@@ -41,20 +34,13 @@ def gateway_url(stack, worker):
         assert probe.connect_ex(("127.0.0.1", port)) != 0, (
             f"port {port} is taken; the gateway stand-in needs it"
         )
-    env = {
+    settings = {
         **stack.env,
-        "GATEWAY_PORT": str(port),
         "GATEWAY_WEBHOOK_URL": stack.env["BACKOFFICE_URL"] + "/api/v1/payments/razorpay/webhook",
         "GATEWAY_RETRY_DELAYS": "0.5,1,2",
     }
-    gateway = start(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "standins.gateway"], env, stack.logs / "gateway.log"
-    )
-    try:
-        wait_for_port(port, timeout=60)
+    with standin_process("standins.gateway", settings, port=port, log=stack.logs / "gateway.log", timeout=60):
         yield url
-    finally:
-        stop([gateway])
 
 
 def pay_on_gateway(gateway_url: str, link_id: str) -> dict:

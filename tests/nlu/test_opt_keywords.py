@@ -6,7 +6,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.opt_keywords import OptKeywords, keyword_intent
-from tests.nlu.conftest import ROOT
+from tests.servers import ROOT
 
 
 @pytest.mark.parametrize(

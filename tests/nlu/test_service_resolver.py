@@ -7,7 +7,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.service_resolver import ServiceResolver
-from tests.nlu.conftest import ROOT, SERVICES_DIR
+from tests.conftest import SERVICES_DIR
+from tests.servers import ROOT
 
 
 def resolve(text: str, catalog_dir=SERVICES_DIR) -> list[dict]:

@@ -9,7 +9,7 @@ import yaml
 from bot.nlu.service_matcher import ServiceMatcher
 from catalog import load_catalog
 from catalog.training_examples import OUTPUT, comparable, generate, heldout_texts
-from tests.nlu.conftest import ROOT
+from tests.servers import ROOT
 
 NLU_DIR = ROOT / "data" / "nlu"
 REQUIRED_INTENTS = {"greet", "check_status", "talk_to_human", "opt_out", "change_language", "affirm", "deny"}

@@ -5,6 +5,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -13,7 +14,7 @@ from aiohttp import web
 
 from standins.whatsapp import Settings, create_app
 from standins.whatsapp.graph_routes import CLOUD_API
-from tests.conftest import free_port
+from tests.servers import serving
 
 TOKEN = "test-access-token"
 SECRET = "test-app-secret"
@@ -68,8 +69,7 @@ class WebhookReceiver:
 @pytest.fixture
 async def receiver():
     """A local webhook endpoint that verifies `X-Hub-Signature-256` over the raw bytes, as the bot must."""
-    port = free_port()
-    state = WebhookReceiver(url=f"http://127.0.0.1:{port}/webhook")
+    state = WebhookReceiver(url="")
 
     async def webhook(request: web.Request) -> web.Response:
         raw = await request.read()
@@ -81,11 +81,9 @@ async def receiver():
 
     app = web.Application()
     app.router.add_post("/webhook", webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield state
-    await runner.cleanup()
+    async with serving(app) as url:
+        state.url = f"{url}/webhook"
+        yield state
 
 
 @dataclass
@@ -113,23 +111,20 @@ def make_settings(webhook_url: str, **overrides) -> Settings:
     return Settings(**values)
 
 
-async def start_standin(settings: Settings) -> tuple[Standin, web.AppRunner]:
-    """Serve a stand-in on a free loopback port."""
+@contextlib.asynccontextmanager
+async def serving_standin(settings: Settings) -> AsyncIterator[Standin]:
+    """Serve a stand-in in this process on a free loopback port for the block."""
     outbound: list[dict] = []
     app = create_app(settings, on_outbound=outbound.append)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    return Standin(f"http://127.0.0.1:{port}", app, outbound), runner
+    async with serving(app) as url:
+        yield Standin(url, app, outbound)
 
 
 @pytest.fixture
 async def standin(receiver):
     """The stand-in, posting its webhooks to `receiver`."""
-    server, runner = await start_standin(make_settings(receiver.url))
-    yield server
-    await runner.cleanup()
+    async with serving_standin(make_settings(receiver.url)) as server:
+        yield server
 
 
 @pytest.fixture
@@ -177,3 +172,15 @@ def text_message(body: str = "Hello", to: str = CITIZEN) -> dict:
         "type": "text",
         "text": {"body": body},
     }
+
+
+def button_message(text: str, replies: list[tuple[str, str]], footer: str | None = None) -> dict:
+    """A reply-button send: `replies` are (id, title) pairs, in order."""
+    interactive: dict = {
+        "type": "button",
+        "body": {"text": text},
+        "action": {"buttons": [{"type": "reply", "reply": {"id": i, "title": t}} for i, t in replies]},
+    }
+    if footer is not None:
+        interactive["footer"] = {"text": footer}
+    return {"messaging_product": "whatsapp", "to": CITIZEN, "type": "interactive", "interactive": interactive}

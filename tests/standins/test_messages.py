@@ -2,25 +2,12 @@
 
 import pytest
 
-from .conftest import CITIZEN, GENERAL, say, send, text_message
+from .conftest import CITIZEN, GENERAL, button_message, say, send, text_message
 
 
 def buttons(*titles: str) -> dict:
     """A reply-button message with these titles."""
-    return {
-        "messaging_product": "whatsapp",
-        "to": CITIZEN,
-        "type": "interactive",
-        "interactive": {
-            "type": "button",
-            "body": {"text": "Choose a language / भाषा चुनें"},
-            "action": {
-                "buttons": [
-                    {"type": "reply", "reply": {"id": f"b{i}", "title": t}} for i, t in enumerate(titles)
-                ]
-            },
-        },
-    }
+    return button_message("Choose a language / भाषा चुनें", [(f"b{i}", t) for i, t in enumerate(titles)])
 
 
 def list_message(rows: list[dict], **action) -> dict:

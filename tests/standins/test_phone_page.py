@@ -4,14 +4,12 @@ import asyncio
 import contextlib
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
-from .conftest import CITIZEN, GENERAL, send, text_message
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+from .conftest import CITIZEN, GENERAL, button_message, send, text_message
 
 pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian chromium is not installed")
 
@@ -55,25 +53,11 @@ async def send_menu_and_certificate(http, standin) -> None:
 
 def language_menu() -> dict:
     """The bot's welcome with two reply buttons, one in Hindi."""
-    return {
-        "messaging_product": "whatsapp",
-        "to": CITIZEN,
-        "type": "interactive",
-        "interactive": {
-            "type": "button",
-            "body": {"text": "नमस्ते! Seva में आपका स्वागत है।\nWelcome to Seva. Choose your language."},
-            "footer": {"text": "Government of NCT of Delhi"},
-            "action": {
-                "buttons": [
-                    {
-                        "type": "reply",
-                        "reply": {"id": '/choose_language{"language":"en"}', "title": "English"},
-                    },
-                    {"type": "reply", "reply": {"id": '/choose_language{"language":"hi"}', "title": "हिंदी"}},
-                ]
-            },
-        },
-    }
+    return button_message(
+        "नमस्ते! Seva में आपका स्वागत है।\nWelcome to Seva. Choose your language.",
+        [('/choose_language{"language":"en"}', "English"), ('/choose_language{"language":"hi"}', "हिंदी")],
+        footer="Government of NCT of Delhi",
+    )
 
 
 @contextlib.asynccontextmanager
@@ -82,17 +66,7 @@ async def chromium():
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

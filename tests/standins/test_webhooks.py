@@ -153,10 +153,9 @@ async def test_inbound_file_whatsapp_would_refuse_gets_a_clear_400(http, standin
 
 
 async def test_window_error_as_status_like_meta_today(http, receiver):
-    from .conftest import make_settings, start_standin
+    from .conftest import make_settings, serving_standin
 
-    server, runner = await start_standin(make_settings(receiver.url, window_error="status"))
-    try:
+    async with serving_standin(make_settings(receiver.url, window_error="status")) as server:
         status, body = await send(http, server, text_message())
         assert status == 200, "Meta accepts the send and reports the closed window later"
         await receiver.wait_for(lambda r: len(r.statuses()) == 1)
@@ -164,5 +163,3 @@ async def test_window_error_as_status_like_meta_today(http, receiver):
         assert failed["id"] == body["messages"][0]["id"]
         assert failed["status"] == "failed"
         assert failed["errors"][0]["code"] == 131047
-    finally:
-        await runner.cleanup()

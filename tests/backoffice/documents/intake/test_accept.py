@@ -9,7 +9,12 @@ from PIL import Image
 from backoffice.documents.intake import limits
 from backoffice.documents.intake.accept import accept_upload
 from backoffice.documents.intake.refusal import DocumentRefused
-from tests.intake.uploads import blank_pdf, jpeg_with_exif, pdf_claiming_pages, pdf_with_stream
+from tests.backoffice.documents.intake.uploads import (
+    blank_pdf,
+    jpeg_with_exif,
+    pdf_claiming_pages,
+    pdf_with_stream,
+)
 
 
 def refusal(data: bytes, **kwargs) -> DocumentRefused:

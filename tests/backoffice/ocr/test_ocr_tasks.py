@@ -3,8 +3,6 @@
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from datetime import timedelta
@@ -14,11 +12,9 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, text
 
-from backoffice.app import create_app
 from backoffice.applications import services as applications
 from backoffice.citizens import services as citizens
 from backoffice.citizens.models import Citizen
-from backoffice.config import TestConfig as Settings
 from backoffice.core.clock import utcnow
 from backoffice.demo.samples import demo_answers, sample_image
 from backoffice.documents import services as documents
@@ -28,9 +24,8 @@ from backoffice.ocr.messages import message_for
 from backoffice.ocr.models import OcrResult
 from backoffice.ocr.verification import refusal_message, verify_document
 from catalog import load_catalog
-from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
-from tests.ocr import synthetic_cards
-from tests.servers import ROOT
+from tests.backoffice.conftest import REVENUE_NUMBER
+from tests.backoffice.ocr import synthetic_cards
 
 WA_ID = "919800000077"
 
@@ -102,39 +97,10 @@ def test_a_name_that_differs_is_a_mismatch(app):
 
 
 @pytest.fixture
-def worker_env(tmp_path, redis_url, standin):
-    """An app on a file database with Redis as broker, and the environment its workers need."""
-    from flask_migrate import upgrade
-
-    graph_url, graph_token = standin
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'seva.db'}", "REDIS_URL": redis_url,
-           "SECRET_KEY": "ocr-worker-test", "SEVA_DOCUMENTS_DIR": str(tmp_path / "documents"),
-           "WHATSAPP_GRAPH_URL": graph_url, "WHATSAPP_ACCESS_TOKEN": graph_token, "WHATSAPP_NUMBERS": NUMBERS,
-           "CELERY_VISIBILITY_TIMEOUT": "3", "PYTHONPATH": str(ROOT)}  # fmt: skip
-    settings = Settings(environ=env, SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"], SECRET_KEY=env["SECRET_KEY"],
-                        DOCUMENTS_DIR=env["SEVA_DOCUMENTS_DIR"])  # fmt: skip
-    settings.CELERY = {**settings.CELERY, "task_always_eager": False, "broker_url": redis_url,
-                       "broker_transport_options": {"visibility_timeout": 3}}  # fmt: skip
-    app = create_app(settings)
-    with app.app_context():
-        upgrade()
-    workers: list[subprocess.Popen] = []
-
-    def start_worker(extra: dict | None = None) -> subprocess.Popen:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "backoffice.worker", "worker", "--pool", "solo",
-             "--loglevel", "WARNING", "-n", f"w{len(workers)}@%h"],
-            cwd=ROOT, env={**env, **(extra or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group, so a SIGKILL takes its Tesseract child too
-        )  # fmt: skip
-        workers.append(worker)
-        return worker
-
-    yield app, start_worker, graph_url
-    for worker in workers:
-        if worker.poll() is None:
-            worker.terminate()
-            worker.wait(timeout=20)
+def worker_env(workers):
+    """An app on a file database with Redis as broker, and real workers to start; a dead worker's task returns in 3 s."""
+    setup = workers({"CELERY_VISIBILITY_TIMEOUT": "3"})
+    return setup.app, setup.start_worker, setup.graph_url
 
 
 def wait_for_result(app, document_id: str, seconds: float) -> OcrResult | None:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 import urllib.request
@@ -25,10 +21,8 @@ from backoffice.payments.models import OPEN, PaymentIntent, PaymentsBase
 from backoffice.payments.providers import Checkout, GatewayProvider, UpiProvider
 from backoffice.payments.razorpay import GatewayError, RazorpayClient
 from catalog.fees import Charge
-from tests.payments.support import CITIZEN, KEY_ID, KEY_SECRET, WEBHOOK_SECRET
-from tests.servers import ROOT, free_port, wait_for_port
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+from tests.backoffice.payments.support import CITIZEN, KEY_ID, KEY_SECRET, WEBHOOK_SECRET
+from tests.servers import free_port, standin_process
 
 
 class RecordingEffects:
@@ -154,30 +148,15 @@ def receiver():
 @pytest.fixture(scope="session")
 def gateway_process(receiver, tmp_path_factory):
     """The gateway stand-in, started for real with `python -m standins.gateway` on a free port."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "GATEWAY_PORT": str(port),
+    settings = {
         "GATEWAY_WEBHOOK_URL": receiver.url,
         "RAZORPAY_KEY_ID": KEY_ID,
         "RAZORPAY_KEY_SECRET": KEY_SECRET,
         "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "PYTHONPATH": str(ROOT),
     }
     log = tmp_path_factory.mktemp("gateway") / "gateway.log"
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/python"), "-m", "standins.gateway"],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with standin_process("standins.gateway", settings, log=log) as url:
+        yield url
 
 
 @pytest.fixture
@@ -209,43 +188,10 @@ def sqlite_db(tmp_path):
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A throw-away PostgreSQL 15 server on a free port (run as the `postgres` user when we are root)."""
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip("PostgreSQL server binaries are not installed (scripts/setup.sh installs them)")
-    # Not under pytest's tmp_path: that is private to root, and the server must run as `postgres`.
-    base = Path(tempfile.mkdtemp(prefix="seva-pg-"))
-    datadir = base / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(
-        [*as_user, str(PG_BIN / "initdb"), "-D", str(datadir), "-U", "seva", "--auth=trust", "-E", "UTF8"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    port = free_port()
-    proc = subprocess.Popen(
-        [*as_user, str(PG_BIN / "postgres"), "-D", str(datadir), "-p", str(port), "-k", str(base),
-         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        wait_for_port(port)
-        yield f"postgresql+psycopg://seva@127.0.0.1:{port}/postgres"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        shutil.rmtree(base, ignore_errors=True)
-
-
 @pytest.fixture
-def postgres_db(postgres_url):
-    """The payment tables, fresh, in the throw-away PostgreSQL server."""
-    engine = create_engine(postgres_url, pool_size=10)
+def postgres_db(postgres):
+    """The payment tables, fresh, in the session's throw-away PostgreSQL server."""
+    engine = create_engine(postgres.url(), pool_size=10)
     PaymentsBase.metadata.drop_all(engine)
     PaymentsBase.metadata.create_all(engine)
     yield engine

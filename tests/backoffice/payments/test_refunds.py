@@ -4,7 +4,7 @@ import pytest
 
 from backoffice.payments.models import PAID, REFUNDED, Refund
 from backoffice.payments.refunds import RefundRefused, record_refund
-from tests.payments.support import fee_charge
+from tests.backoffice.payments.support import fee_charge
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""Meta's documented limits on outbound message fields, in one place."""
+"""Meta's documented limits on message fields and media: the channel keeps within them, the stand-in enforces them.
+
+One definition for both, so that what the channel sends and what the stand-in (and so every test) accepts cannot drift
+apart.
+"""
 
 TEXT_BODY = 4096
 CAPTION = 1024

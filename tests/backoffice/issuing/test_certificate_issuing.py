@@ -11,12 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from backoffice.app import create_app
 from backoffice.applications import workflow
 from backoffice.applications.models import Application
 from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import Actor
-from backoffice.config import TestConfig as Settings
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.issuing.delivery import SENT_DOCUMENT, deliver
@@ -50,27 +48,16 @@ def citizen_writes(graph_url: str, wa_id: str) -> None:
 
 
 @pytest.fixture
-def issuing_setup(tmp_path, redis_url, standin, monkeypatch):
+def issuing_setup(tmp_path, workers, monkeypatch):
     """An app on a file database with Redis, a real worker, its own development PKI, and an application under review."""
-    from flask_migrate import upgrade
-
     from backoffice.demo import samples as demo
 
-    graph_url, graph_token = standin
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'seva.db'}", "REDIS_URL": redis_url,
-           "SECRET_KEY": "issuing-test", "SEVA_DOCUMENTS_DIR": str(tmp_path / "documents"),
-           "SEVA_PKI_DIR": str(tmp_path / "pki"), "SEVA_VERIFY_URL": "http://127.0.0.1:5000/verify/",
-           "WHATSAPP_GRAPH_URL": graph_url, "WHATSAPP_ACCESS_TOKEN": graph_token, "WHATSAPP_NUMBERS": NUMBERS,
-           "PYTHONPATH": str(ROOT)}  # fmt: skip
-    for key in ("SEVA_PKI_DIR", "SEVA_VERIFY_URL"):
-        monkeypatch.setenv(key, env[key])
-    settings = Settings(environ=env, SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"], SECRET_KEY="issuing-test",
-                        DOCUMENTS_DIR=env["SEVA_DOCUMENTS_DIR"], ISSUE_ON_APPROVAL=True)  # fmt: skip
-    settings.CELERY = {**settings.CELERY, "task_always_eager": False, "broker_url": redis_url}
-    app = create_app(settings)
-    citizen_writes(graph_url, WA_ID)
-    with app.app_context():
-        upgrade()
+    pki = {"SEVA_PKI_DIR": str(tmp_path / "pki"), "SEVA_VERIFY_URL": "http://127.0.0.1:5000/verify/"}
+    for key, value in pki.items():
+        monkeypatch.setenv(key, value)
+    setup = workers(pki, ISSUE_ON_APPROVAL=True)
+    citizen_writes(setup.graph_url, WA_ID)
+    with setup.app.app_context():
         add_user("rev.approver", "approver", "revenue")
         application = demo.submitted_application("income_certificate", "wa-issuing", "9811177777", "en")
         citizen = application.citizen
@@ -79,13 +66,8 @@ def issuing_setup(tmp_path, redis_url, standin, monkeypatch):
         workflow.transition(application, "start_review", APPROVER, notify=False)
         db.session.commit()
         application_id = application.id
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "backoffice.worker", "worker", "--pool", "solo", "--loglevel", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    yield app, application_id, graph_url, env
-    worker.terminate()
-    worker.wait(timeout=20)
+    setup.start_worker()
+    return setup.app, application_id, setup.graph_url, setup.env
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ from backoffice.documents.intake.refusal import CODES
 from backoffice.ocr import preprocess, quality
 from backoffice.ocr.extract import read_document
 from backoffice.ocr.messages import MESSAGES, message_for
-from tests.ocr.synthetic_cards import draw_aadhaar, draw_pan, make_identity, photograph
+from tests.backoffice.ocr.synthetic_cards import draw_aadhaar, draw_pan, make_identity, photograph
 
 
 def gate(jpeg: bytes) -> quality.Quality:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import sessionmaker
 from backoffice.payments.intents import IntentNotOpen, issue_checkout, open_intent
 from backoffice.payments.models import CLOSED, PAID, PaymentIntent
 from backoffice.payments.settlement import apply_truth
-from tests.payments.conftest import Harness
-from tests.payments.support import CITIZEN, fee_charge
+from tests.backoffice.payments.conftest import Harness
+from tests.backoffice.payments.support import CITIZEN, fee_charge
 
 ATTEMPTS = 8
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from backoffice.payments.models import CLOSED, OPEN, PAID, utcnow
 from backoffice.payments.reconciliation import reconcile
-from tests.payments.support import fee_charge
+from tests.backoffice.payments.support import fee_charge
 
 
 def run(harness, minutes_later: float) -> dict[str, str]:

@@ -11,7 +11,7 @@ from backoffice.payments.callbacks import intent_for_redirect
 from backoffice.payments.models import FLAGGED, OPEN, PAID, PaymentCallback, WaterBill
 from backoffice.payments.signatures import sign
 from catalog.fees import Charge, line
-from tests.payments.support import KEY_SECRET, WEBHOOK_SECRET, fee_charge
+from tests.backoffice.payments.support import KEY_SECRET, WEBHOOK_SECRET, fee_charge
 
 
 def post_webhook(receiver, body: dict, secret: str = WEBHOOK_SECRET, event_id: str = "evt_forged000001"):

@@ -38,7 +38,7 @@ from backoffice.payments.settings import PaymentSettings
 from backoffice.payments.tasks import reconcile_payments
 from catalog import load_catalog
 from tests.backoffice.conftest import NUMBERS, Auth, add_user, csrf_token
-from tests.servers import ROOT, free_port, wait_for_port
+from tests.servers import ROOT, free_port, standin_process
 
 GENERAL_NUMBER = "100000000000001"
 KEY_ID, KEY_SECRET, WEBHOOK_SECRET = "rzp_test_routes", "routes-key-secret", "routes-webhook-secret"
@@ -173,17 +173,13 @@ def office(tmp_path_factory, standin):
         add_user("tax.approver", "approver", load_catalog()["property_tax"].department)
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = {**os.environ, "GATEWAY_PORT": str(gateway_port), "GATEWAY_WEBHOOK_URL": f"{url}/api/v1/payments/razorpay/webhook",
-           "RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
-           "GATEWAY_RETRY_DELAYS": "0.2,0.5,1", "PYTHONPATH": str(ROOT)}  # fmt: skip
-    gateway = subprocess.Popen([sys.executable, "-m", "standins.gateway"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    settings = {"GATEWAY_WEBHOOK_URL": f"{url}/api/v1/payments/razorpay/webhook", "RAZORPAY_KEY_ID": KEY_ID,
+                "RAZORPAY_KEY_SECRET": KEY_SECRET, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                "GATEWAY_RETRY_DELAYS": "0.2,0.5,1"}  # fmt: skip
     try:
-        wait_for_port(gateway_port)
-        yield Office(app, url, gateway_url, graph_url)
+        with standin_process("standins.gateway", settings, port=gateway_port):
+            yield Office(app, url, gateway_url, graph_url)
     finally:
-        gateway.terminate()
-        gateway.wait(timeout=10)
         server.shutdown()
         worker_issuer.cache_clear()
         if old_pki is None:

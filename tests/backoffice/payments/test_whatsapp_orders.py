@@ -12,7 +12,7 @@ from backoffice.payments.models import OPEN, PAID
 from backoffice.payments.providers import WhatsAppPayProvider
 from backoffice.payments.whatsapp_pay import WhatsAppPaymentLookup, order_details, parse_payment_status
 from catalog.fees import line
-from tests.payments.support import fee_charge
+from tests.backoffice.payments.support import fee_charge
 from tests.servers import free_port
 
 LINES = [

@@ -1,6 +1,5 @@
 """In Chromium: an approver signs in, opens a submitted application from the queue and approves it."""
 
-import os
 import threading
 from pathlib import Path
 
@@ -11,11 +10,8 @@ from backoffice.app import create_app
 from backoffice.config import TestConfig as Settings
 from backoffice.extensions import db
 from tests.backoffice.conftest import PASSWORD, add_user
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.servers import free_port
-
-CHROMIUM = "/usr/bin/chromium"
-# Where the screenshots stay for people to look at (git-ignored var/).
-SCREENSHOTS = Path(os.environ.get("SEVA_HOME", ".")) / "var" / "screenshots"
 
 
 @pytest.fixture
@@ -50,11 +46,7 @@ def test_an_approver_takes_an_application_from_submitted_to_approved(live_server
     base, number = live_server
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run"],
-        )  # fmt: skip
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(f"{base}/queue")
         page.fill("#username", "rev.approver")

@@ -9,7 +9,7 @@ import pytest
 
 from backoffice.payments.razorpay import GatewayError, RazorpayClient
 from backoffice.payments.signatures import verify_redirect_signature, verify_webhook_signature
-from tests.payments.support import KEY_SECRET, WEBHOOK_SECRET
+from tests.backoffice.payments.support import KEY_SECRET, WEBHOOK_SECRET
 
 
 def new_link(gateway, reference="SVPTESTREF00001", amount=15000, **extra):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.intake.uploads import jpeg_with_exif
+from tests.backoffice.documents.intake.uploads import jpeg_with_exif
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.ocr import synthetic_cards
+from tests.backoffice.ocr import synthetic_cards
 
 
 @pytest.fixture(scope="session")
