@@ -31,6 +31,9 @@ export RASA_URL="${RASA_URL:-http://127.0.0.1:5005}"
 # Two Rasa processes share the webhook port, the Redis tracker store and the atomic lock store: on 2 cores
 # the channel answered about 70 to 76 messages/s flat out this way against 44 with one (README, make bench).
 export SANIC_WORKERS="${SANIC_WORKERS:-2}"
+# The action server keeps connections open longer than Rasa's pool does (bot/action_http.py), so Rasa never
+# reuses a connection the server is closing.
+export SANIC_KEEP_ALIVE_TIMEOUT="${SANIC_KEEP_ALIVE_TIMEOUT:-75}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:5055/webhook}"
 export BACKOFFICE_URL="${BACKOFFICE_URL:-http://127.0.0.1:5000}"
 export WHATSAPP_GRAPH_URL="${WHATSAPP_GRAPH_URL:-http://127.0.0.1:8081}"

@@ -17,7 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_answers
+from bot import action_answers, action_http
 from bot.whatsapp.config import ChannelConfig, ConfigError
 from bot.whatsapp.dedup import DeliveryLog
 from bot.whatsapp.document_store import DocumentStore
@@ -30,10 +30,10 @@ from bot.whatsapp.pager import ListPager
 from bot.whatsapp.payment_status import PaymentStatusForwarder
 from bot.whatsapp.recipients import RecipientBook
 from bot.whatsapp.replies import ReplySender
-from bot.whatsapp.signature import verify_signature
 from bot.whatsapp.stream import Backlogged
 from bot.whatsapp.templates import WindowClosedHook, send_template_instead
 from bot.whatsapp.turn_thread import TurnThread, run_on
+from whatsapp_contract.signature import verify_signature
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +135,9 @@ class WhatsAppInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Build the channel from environment variables (credentials.yml holds no secrets)."""
-        action_answers.install()  # Rasa builds the channel once per process, before any turn
+        # Rasa builds the channel once per process, before any turn.
+        action_answers.install()
+        action_http.install()
         if credentials:
             logger.warning(
                 "credentials.yml settings for the WhatsApp channel are ignored; set WHATSAPP_* instead"

@@ -97,7 +97,7 @@ class Inbox:
             redis, config.inbound_shards, config.inbound_max_backlog, config.inbound_lease_seconds
         )
         self.tracker_replies: TrackerReplies | None = None
-        self._consumer = consumer_name()
+        self._consumer = ""  # named in start(): Sanic forks its workers after this constructor
         self._held: set[int] = set()
         self._leaving: set[int] = set()
         self._in_flight: dict[int, int] = {}
@@ -143,6 +143,7 @@ class Inbox:
         """Start holding shards and answering their messages (once; on the loop that serves the webhook)."""
         if self._scheduler is not None:
             return
+        self._consumer = consumer_name()
         self._scheduler = TurnScheduler(
             self._answer, self._config.max_turns, self._tell_busy, self._config.busy_after_seconds
         )
@@ -161,7 +162,8 @@ class Inbox:
 
     async def close(self) -> None:
         """Stop reading and answering; unanswered messages stay queued for whoever holds their shard next."""
-        if self._closed:
+        if self._closed or not self._consumer:
+            self._closed = True
             return
         self._closed = True
         for task in self._tasks:

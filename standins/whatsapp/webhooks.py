@@ -1,11 +1,11 @@
 """Builds Meta's webhook envelopes and posts them to the bot, signed with the app secret."""
 
-import hashlib
-import hmac
 import json
 import time
 
 import aiohttp
+
+from whatsapp_contract.signature import sign
 
 ERROR_DOCS = "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"
 
@@ -18,11 +18,6 @@ def display_number(phone_number_id: str) -> str:
 def serialize(payload: dict) -> bytes:
     """JSON the way Meta sends it: compact, non-ASCII and '/' escaped, so only raw-byte HMACs verify."""
     return json.dumps(payload, separators=(",", ":")).replace("/", "\\/").encode("ascii")
-
-
-def sign(secret: str, raw: bytes) -> str:
-    """The `X-Hub-Signature-256` header value for a raw body."""
-    return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
 
 
 def envelope(waba_id: str, phone_number_id: str, values: dict | list[dict]) -> dict:

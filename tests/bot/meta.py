@@ -3,7 +3,7 @@
 import json
 import time
 
-from bot.whatsapp.signature import sign
+from whatsapp_contract.signature import sign
 
 GENERAL = "100000000000001"
 REVENUE = "100000000000002"

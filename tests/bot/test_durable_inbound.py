@@ -153,3 +153,34 @@ async def test_a_citizen_whose_message_waits_too_long_is_told_once_that_it_is_ke
     busy = [t for t in said if "संदेश सुरक्षित है" in t]
     assert len(busy) == 1 and "Many people" not in busy[0]  # once, in the language the bot used with them
     assert [t for t in said if t.startswith("answer")] == ["answer 1", "answer 2", "answer 3"]
+
+
+def test_each_forked_worker_reads_the_streams_under_its_own_name(redis_url):
+    """Sanic forks its workers after Rasa built the channel: two workers sharing one consumer name would
+    renew each other's leases and claim each other's messages in flight (answering them twice)."""
+    import multiprocessing
+
+    from bot.channels.whatsapp import WhatsAppInput
+    from bot.whatsapp.config import ChannelConfig
+
+    channel = WhatsAppInput(ChannelConfig(app_secret="s", redis_url=redis_url))
+    inbox = channel.make_inbox(lambda message: None)
+
+    def worker(out) -> None:
+        async def started() -> str:
+            inbox.start()
+            name = inbox._consumer
+            await inbox.close()
+            return name
+
+        out.send(asyncio.run(started()))
+
+    context = multiprocessing.get_context("fork")
+    names = []
+    for _ in range(2):
+        here, there = context.Pipe()
+        process = context.Process(target=worker, args=(there,))
+        process.start()
+        names.append(here.recv())
+        process.join(timeout=10)
+    assert names[0] and names[1] and names[0] != names[1]

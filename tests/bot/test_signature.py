@@ -1,6 +1,6 @@
 """The webhook signature check."""
 
-from bot.whatsapp.signature import sign, verify_signature
+from whatsapp_contract.signature import sign, verify_signature
 
 BODY = (
     b'{"object":"whatsapp_business_account","entry":[{"text":"\\u0928\\u092e\\u0938\\u094d\\u0924\\u0947"}]}'

@@ -1,4 +1,4 @@
-"""Meta's `X-Hub-Signature-256` webhook signature: make it and check it in constant time."""
+"""Meta's `X-Hub-Signature-256` webhook signature: the stand-in makes it, the channel checks it in constant time."""
 
 import hashlib
 import hmac
