@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from backoffice.notifications.numbers import parse_numbers
+from backoffice.notifications.numbers import department_numbers
 from backoffice.payments.settings import PaymentSettings
 
 
@@ -42,7 +42,7 @@ class Config:
         )
         self.PAYMENTS = PaymentSettings.from_env(env)
         # WhatsApp payment orders go out from (and are looked up on) the number holding the payment configuration.
-        self.WHATSAPP_PAYMENT_NUMBER = env.get("WHATSAPP_PAYMENT_NUMBER") or parse_numbers(
+        self.WHATSAPP_PAYMENT_NUMBER = env.get("WHATSAPP_PAYMENT_NUMBER") or department_numbers(
             self.WHATSAPP_NUMBERS
         ).get("general", "")
         self.CELERY = {

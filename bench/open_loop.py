@@ -44,9 +44,9 @@ from pathlib import Path
 import aiohttp
 
 from bench import open_loop_report, visits
+from bench.baseline import BASELINE_DIR, BASELINE_SCRIPT, RASA, ensure_baseline_model, percentile
 from bench.full_stack import GENERAL_NUMBER, RASA_VENV, Stack
 from bench.visits import CYCLE, Say
-from bench.whatsapp_load import BASELINE_DIR, BASELINE_SCRIPT, RASA, ensure_baseline_model, percentile
 from bot.whatsapp.privacy import sender_id
 from standins.whatsapp.webhooks import contact, envelope, serialize, sign
 from tests.e2e.test_applications import photo_b64

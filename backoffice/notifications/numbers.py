@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from whatsapp_contract.numbers import parse_numbers
 
-def parse_numbers(setting: str) -> dict[str, str]:
+
+def department_numbers(setting: str) -> dict[str, str]:
     """Map department → phone_number_id; the first number listed for a department wins."""
     numbers: dict[str, str] = {}
-    for pair in setting.split(","):
-        phone_number_id, _, department = pair.strip().partition(":")
-        if phone_number_id and department:
-            numbers.setdefault(department.strip(), phone_number_id.strip())
+    for phone_number_id, department in parse_numbers(setting).items():
+        numbers.setdefault(department, phone_number_id)
     return numbers
 
 
 def sender_number(setting: str, department: str, citizen_number: str | None) -> str | None:
     """For templates: the department's own number, else the one the citizen last wrote to, else the general one."""
-    numbers = parse_numbers(setting)
+    numbers = department_numbers(setting)
     return numbers.get(department) or citizen_number or numbers.get("general")

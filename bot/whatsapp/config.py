@@ -5,6 +5,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from whatsapp_contract.numbers import parse_numbers as contract_numbers
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_NUMBERS = (
@@ -19,23 +21,11 @@ class ConfigError(ValueError):
 
 
 def parse_numbers(spec: str) -> dict[str, str]:
-    """Turn `phone_number_id:department,...` into {phone_number_id: department}."""
-    numbers = {}
-    for pair in spec.split(","):
-        pair = pair.strip()
-        if not pair:
-            continue
-        number_id, sep, department = pair.partition(":")
-        number_id, department = number_id.strip(), department.strip()
-        if not sep or not number_id.isdigit() or not department:
-            raise ConfigError(
-                f"WHATSAPP_NUMBERS: {pair!r} is not `phone_number_id:department` "
-                "(e.g. 100000000000001:general)"
-            )
-        numbers[number_id] = department
-    if not numbers:
-        raise ConfigError("WHATSAPP_NUMBERS names no phone number; the channel would ignore every message")
-    return numbers
+    """Turn `phone_number_id:department,...` into {phone_number_id: department}, or raise ConfigError."""
+    try:
+        return contract_numbers(spec)
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
 
 
 def positive_int(env: Mapping[str, str], name: str, default: int) -> int:

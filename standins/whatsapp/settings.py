@@ -4,22 +4,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whatsapp_contract.numbers import parse_numbers
+
 DEFAULT_NUMBERS = (
     "100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport"
 )
 DEFAULT_TEMPLATES_FILE = Path(__file__).with_name("templates.json")
-
-
-def parse_numbers(spec: str) -> dict[str, str]:
-    """Turn `id:department,id:department` into {phone_number_id: department}."""
-    numbers = {}
-    for pair in spec.split(","):
-        pair = pair.strip()
-        if not pair:
-            continue
-        number_id, _, department = pair.partition(":")
-        numbers[number_id.strip()] = department.strip() or number_id.strip()
-    return numbers
 
 
 @dataclass
