@@ -32,12 +32,10 @@ class TurnScheduler(Generic[Item]):
         concurrency: int,
         on_stale: Callable[[Item], Awaitable[None]] | None = None,
         stale_after: float = 10.0,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         self._handle = handle
         self._on_stale = on_stale
         self._stale_after = stale_after
-        self._clock = clock
         self._queues: dict[Hashable, deque[tuple[float, Item]]] = {}
         self._latest: dict[Hashable, float] = {}
         self._running: set[Hashable] = set()
@@ -120,7 +118,7 @@ class TurnScheduler(Generic[Item]):
     async def _sweep(self) -> None:
         while True:
             await asyncio.sleep(min(1.0, self._stale_after / 2))
-            now = self._clock()
+            now = time.time()  # the stream ids' clock (Redis's), which arrival times come from
             for key, queue in list(self._queues.items()):
                 if key in self._told or not queue or now - queue[0][0] < self._stale_after:
                     continue
