@@ -11,7 +11,8 @@ from actions.application_progress import Progress, Step, shown_value, summary_li
 from actions.application_turn import ApplicationTurn
 from actions.backoffice_api import FAILURES
 from actions.catalog_source import catalog_source
-from actions.turn import language_of, latest_turn
+from actions.csc_counter import show_charge
+from actions.turn import csc_session, language_of, latest_turn
 from catalog import CatalogError, Service
 
 FINISHED = ("submit", "cancelled", "lost")
@@ -125,5 +126,8 @@ class ActionAskAnswer(Action):
         if service is None:
             return []
         progress = Progress.from_slots(service, tracker.slots)
-        ask_step(dispatcher, service, progress, progress.step(), language_of(tracker))
+        step = progress.step()
+        ask_step(dispatcher, service, progress, step, language_of(tracker))
+        if step.kind == "summary" and csc_session(tracker):
+            show_charge(dispatcher, service, progress.answers, language_of(tracker))
         return []

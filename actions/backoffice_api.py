@@ -120,9 +120,13 @@ class BackOffice:
         """The citizen's newest open draft, or None."""
         return await self._get_or_none(f"/citizens/{citizen}/draft")
 
-    async def create_draft(self, citizen: str, service: str) -> dict[str, Any]:
-        """Start a draft (or get the open one of that service)."""
-        body = {"citizen": citizen, "service": service, "answers": {}, "channel": "whatsapp"}
+    async def create_draft(
+        self, citizen: str, service: str, csc: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Start a draft (or get the open one of that service); `csc` is the CSC session an operator applies in."""
+        body: dict[str, Any] = {"citizen": citizen, "service": service, "answers": {}, "channel": "whatsapp"}
+        if csc:
+            body.update(channel="csc", csc_operator=csc.get("operator"), csc_session=csc.get("session"))
         return (await self.request("POST", "/drafts", json=body))[1]
 
     async def save_answers(self, draft_id: int, citizen: str, answers: dict[str, Any]) -> dict[str, Any]:

@@ -55,3 +55,16 @@ def whatsapp_address(tracker: Tracker) -> dict[str, str]:
 def language_of(tracker: Tracker) -> str:
     """The citizen's language: `hi` or `en` (the default)."""
     return "hi" if tracker.get_slot("language") == "hi" else "en"
+
+
+def csc_session(tracker: Tracker) -> dict[str, Any] | None:
+    """The CSC session the operator chats in (`csc`, `operator`, `session`, `citizen`), as the CSC channel put it
+    in the metadata from the back-office's signed token; None on WhatsApp."""
+    csc = ((tracker.latest_message or {}).get("metadata") or {}).get("csc")
+    return csc if isinstance(csc, dict) and csc.get("citizen") else None
+
+
+def citizen_of(tracker: Tracker) -> str:
+    """Whose applications these are: the citizen a CSC operator acts for, else the WhatsApp sender."""
+    csc = csc_session(tracker)
+    return str(csc["citizen"]) if csc else tracker.sender_id

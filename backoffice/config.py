@@ -24,6 +24,13 @@ class Config:
         self.SECRET_KEY = env.get("SECRET_KEY") or os.urandom(32).hex()
         # No token configured means the bot's API refuses every call rather than accepting any.
         self.BACKOFFICE_API_TOKEN = env.get("BACKOFFICE_API_TOKEN", "")
+        # Keys citizens first seen by mobile (at a CSC); the bot's own salt, so one number gives one key.
+        self.SEVA_ID_SALT = env.get("SEVA_ID_SALT", "")
+        # Signs the short-lived tokens that let a signed-in CSC operator's browser open the chat socket.
+        self.CSC_CHAT_JWT_KEY = env.get("CSC_CHAT_JWT_KEY", "")
+        self.CSC_CHAT_TOKEN_SECONDS = int(env.get("CSC_CHAT_TOKEN_SECONDS", "300"))
+        # Where the operator's browser reaches Rasa's socket.io channel.
+        self.CSC_CHAT_URL = env.get("CSC_CHAT_URL", "http://127.0.0.1:5005")
         self.REDIS_URL = env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.DOCUMENTS_DIR = env.get("SEVA_DOCUMENTS_DIR") or str(home / "var" / "documents")
         self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", "30"))

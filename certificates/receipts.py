@@ -106,3 +106,55 @@ def acknowledgement_facts(
         language,
         application_number,
     )
+
+
+CSC_RECEIPT = CertificateTemplate(
+    kind="receipt",
+    title=Text(hi="सीएससी भुगतान रसीद", en="CSC payment receipt"),
+    body_hi=(
+        "{payer} से {service_name} हेतु आवेदन {application_number} के लिए ₹ {total} प्राप्त हुए: "
+        "सरकारी शुल्क ₹ {fee} और सीएससी सेवा शुल्क ₹ {service_charge} ({method})।",
+        "सीएससी {csc_name} ({csc_code}), ऑपरेटर {operator}।",
+    ),
+    body_en=(
+        "Received ₹ {total} from {payer} for application {application_number} ({service_name}): "
+        "government fee ₹ {fee} and CSC service charge ₹ {service_charge} ({method}).",
+        "CSC {csc_name} ({csc_code}), operator {operator}.",
+    ),
+    validity_months=None,
+    key_facts=("total", "csc_code"),
+)
+
+
+def csc_receipt_facts(
+    service,
+    number: str,
+    payer: str,
+    amounts: dict[str, str],
+    csc: dict[str, str],
+    application_number: str,
+    paid_at: datetime,
+    language: str = "hi",
+) -> CertificateFacts:
+    """The facts of a receipt for money taken at a CSC counter.
+
+    `amounts` has `fee`, `service_charge`, `total` as printed (e.g. "50") and `method` (cash / UPI);
+    `csc` has `csc_code`, `csc_name`, `operator`.
+    """
+    return _issued_by_seva(
+        service,
+        number,
+        Detail(Text(hi="भुगतानकर्ता", en="Payer"), payer),
+        {"payer": payer, "application_number": application_number, **amounts, **csc},
+        (
+            Detail(Text(hi="सरकारी शुल्क", en="Government fee"), f"₹ {amounts['fee']}"),
+            Detail(Text(hi="सीएससी सेवा शुल्क", en="CSC service charge"), f"₹ {amounts['service_charge']}"),
+            Detail(Text(hi="कुल", en="Total"), f"₹ {amounts['total']}"),
+            Detail(Text(hi="सीएससी", en="CSC"), f"{csc['csc_name']} ({csc['csc_code']})"),
+            Detail(Text(hi="ऑपरेटर", en="Operator"), csc["operator"]),
+        ),
+        Text(hi="भुगतान प्राप्त", en="Payment received"),
+        paid_at,
+        language,
+        application_number,
+    )

@@ -17,6 +17,11 @@ if [ ! -f "$SEVA_HOME/.env" ]; then
   } > "$SEVA_HOME/.env"
 fi
 
+# Secrets added after a .env was first written are appended to it once.
+for name in CSC_CHAT_JWT_KEY; do
+  grep -q "^$name=" "$SEVA_HOME/.env" || echo "$name=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >> "$SEVA_HOME/.env"
+done
+
 while IFS='=' read -r key value; do
   case "$key" in ''|\#*) continue ;; esac
   [ -z "${!key+x}" ] && export "$key=$value"
@@ -42,6 +47,7 @@ export WHATSAPP_WEBHOOK_URL="${WHATSAPP_WEBHOOK_URL:-http://127.0.0.1:5005/webho
 export WHATSAPP_NUMBERS="${WHATSAPP_NUMBERS:-100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport}"
 export RAZORPAY_BASE_URL="${RAZORPAY_BASE_URL:-http://127.0.0.1:8082}"
 export RAZORPAY_KEY_ID="${RAZORPAY_KEY_ID:-rzp_test_seva}"
+export CSC_CHAT_URL="${CSC_CHAT_URL:-http://127.0.0.1:5005}"
 export SEVA_PUBLIC_URL="${SEVA_PUBLIC_URL:-http://127.0.0.1:5000}"
 export OMP_THREAD_LIMIT="${OMP_THREAD_LIMIT:-1}"
 export PYTHONPATH="$SEVA_HOME${PYTHONPATH:+:$PYTHONPATH}"

@@ -210,6 +210,10 @@ def openapi_document() -> dict[str, Any]:
                         "answers": {"type": "object"},
                         "channel": {"enum": ["whatsapp", "csc"]},
                         "csc_operator": {"type": "string"},
+                        "csc_session": {
+                            "type": "integer",
+                            "description": "the CSC session id (from the chat token) when channel is csc",
+                        },
                     },
                 },
             )

@@ -10,6 +10,7 @@ from backoffice.api.openapi import openapi_document
 from backoffice.applications import services as applications
 from backoffice.citizens import services as citizens
 from backoffice.core.problems import Problem, not_found
+from backoffice.csc import services as csc
 from backoffice.documents import services as documents
 from backoffice.extensions import db
 from backoffice.issuing import resend as certificate_resend
@@ -73,7 +74,10 @@ def citizen_draft(citizen_id: str):
 @blueprint.post("/drafts")
 def create_draft():
     """Start a draft (201), or return the citizen's open draft of that service (200)."""
-    draft, new = applications.create_draft(json_body())
+    body = json_body()
+    draft, new = applications.create_draft(body)
+    if body.get("channel") == "csc":  # made at a counter: which CSC session, for the register and scoping
+        csc.link_draft(draft, body.get("csc_session"), body.get("csc_operator"))
     db.session.commit()
     return created(applications.draft_json(draft), 201 if new else 200)
 

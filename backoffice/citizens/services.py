@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
 
 from backoffice.citizens.models import Citizen
 from backoffice.core.clock import utcnow
@@ -83,4 +88,24 @@ def update(citizen_id: str, body: dict[str, Any]) -> Citizen:
     for key in ("wa_id", "phone_number_id"):
         if body.get(key) is not None:
             setattr(citizen, key, body[key])
+    return citizen
+
+
+def for_mobile(mobile: str) -> Citizen:
+    """The one citizen with this 10-digit mobile (created if never seen), whichever channel they came by.
+
+    Until every citizen is keyed by phone, an existing WhatsApp citizen who gave this mobile is reused;
+    a new one is keyed by a salted hash, so the key does not reveal the number.
+    """
+    existing = db.session.scalar(
+        select(Citizen).where(Citizen.mobile == mobile).order_by(Citizen.created_at.desc()).limit(1)
+    )
+    if existing is not None:
+        return existing
+    salt = (current_app.config.get("SEVA_ID_SALT") or current_app.config["SECRET_KEY"]).encode()
+    citizen_id = "ph-" + hmac.new(salt, mobile.encode(), hashlib.sha256).hexdigest()[:20]
+    citizen = find(citizen_id) or Citizen(id=citizen_id, language="hi", opted_in=False)
+    citizen.mobile, citizen.mobile_masked = mobile, mask_mobile(mobile)
+    db.session.add(citizen)
+    db.session.flush()
     return citizen
