@@ -30,6 +30,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.audit import models as _audit  # noqa: F401
     from backoffice.auth import models as _auth  # noqa: F401
     from backoffice.citizens import models as _citizens  # noqa: F401
+    from backoffice.csc import models as _csc  # noqa: F401
     from backoffice.documents import models as _documents  # noqa: F401
     from backoffice.documents.storage import build_document_store
     from backoffice.issuing import models as _issuing  # noqa: F401
@@ -57,7 +58,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach the bot's API, the officers' screens, administration and public certificate verification."""
+    """Attach the bot's API, the officers' screens, the CSC desk, administration and public certificate verification."""
     from backoffice.admin.routes import blueprint as admin
     from backoffice.api import (  # noqa: F401  (they attach their routes to the blueprint)
         payment_routes,
@@ -65,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
     )
     from backoffice.api.blueprint import blueprint as api
     from backoffice.auth.routes import blueprint as auth
+    from backoffice.csc.admin_views import blueprint as csc_admin
+    from backoffice.csc.routes import blueprint as csc
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
     from backoffice.payments.views import blueprint as payment_officers
@@ -77,6 +80,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_blueprint())
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
+    app.register_blueprint(csc)
+    app.register_blueprint(csc_admin)
 
 
 def register_commands(app: Flask) -> None:

@@ -78,10 +78,13 @@ def login():
         user.last_login_at = utcnow()
         audit.record(people.actor_for(user), "user.signed_in", f"user:{user.id}", {})
         db.session.commit()
-        return redirect(
-            url_for("auth.change_password") if user.must_change_password else url_for("officers.queue")
-        )
+        return redirect(url_for("auth.change_password") if user.must_change_password else home_of(user))
     return render_template("login.html", form=form)
+
+
+def home_of(user: User) -> str:
+    """Where a user lands after signing in: CSC operators at their desk, everyone else at the queue."""
+    return url_for("csc.desk") if user.role == "csc_operator" else url_for("officers.queue")
 
 
 @blueprint.post("/logout")
@@ -110,5 +113,5 @@ def change_password():
         people.change_password(current_user, form.new.data, people.actor_for(current_user))
         db.session.commit()
         flash("Your password was changed.")
-        return redirect(url_for("officers.queue"))
+        return redirect(home_of(current_user))
     return render_template("password.html", form=form)
