@@ -14,7 +14,15 @@ SERVICES = {
     "Payment gateway stand-in": 8082,
     "SMS provider stand-in": 8084,
 }
-DEMO_USERS = ("admin", "revenue.officer", "revenue.approver", "mcd.officer", "csc.operator", "nlu.trainer")
+DEMO_USERS = (
+    "admin",
+    "revenue.officer",
+    "revenue.approver",
+    "mcd.officer",
+    "csc.operator",
+    "csc.rohini",
+    "nlu.trainer",
+)
 
 
 def is_listening(port: int) -> bool:

@@ -18,6 +18,7 @@ from backoffice.citizens import services as citizens
 from backoffice.core.clock import utcnow
 from backoffice.csc.models import Csc, CscApplication, CscOperator, CscSession
 from backoffice.extensions import db
+from backoffice.notifications.sms import SmsError, send_sms
 from backoffice.people import services as people
 from backoffice.people.models import User
 from catalog.validation import check_mobile
@@ -84,8 +85,6 @@ def _code_hash(session_salt: str, code: str) -> str:
 
 def start_session(operator: User, mobile_text: str) -> CscSession:
     """Open a session for the citizen with this mobile and text them a one-time code to read out."""
-    from backoffice.notifications.sms import send_sms
-
     csc = csc_of(operator)
     if csc is None:
         raise CscRefused("You are not attached to a CSC.")
@@ -100,13 +99,21 @@ def start_session(operator: User, mobile_text: str) -> CscSession:
     )  # fmt: skip
     db.session.add(session)
     db.session.flush()
-    send_sms(
-        checked.value,
-        f"Seva: {code} is your code. Tell it to the operator of {csc.name} only if you want them to apply for you. "
-        f"सेवा: आपका कोड {code} है। यह कोड {csc.name} के ऑपरेटर को तभी बताएं जब आप चाहते हैं कि वे आपके लिए आवेदन करें।",
-    )
+    try:
+        send_sms(checked.value, _code_text(code, csc.name), purpose="otp")
+    except SmsError as error:
+        raise CscRefused(
+            "The SMS could not be sent; try again. / एसएमएस नहीं जा सका; फिर से कोशिश करें।"
+        ) from error
     audit.record(actor(operator), "csc.session_started", f"csc_session:{session.id}", {"citizen": citizen.id})
     return session
+
+
+def _code_text(code: str, csc_name: str) -> str:
+    return (
+        f"Seva: {code} is your code. Tell it to the operator of {csc_name} only if you want them to apply for you. "
+        f"सेवा: आपका कोड {code} है। यह कोड {csc_name} के ऑपरेटर को तभी बताएं जब आप चाहते हैं कि वे आपके लिए आवेदन करें।"
+    )
 
 
 def verify_code(session: CscSession, code: str, operator: User) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from backoffice.applications import workflow
 from backoffice.applications.models import Application
 from backoffice.audit.services import Actor
+from backoffice.csc.models import Csc, CscOperator
 from backoffice.demo import samples as demo
 from backoffice.demo.ledgers import seed_demo_ledgers
 from backoffice.extensions import db
@@ -30,6 +31,7 @@ DEMO_USERS = (
     ("transport.approver", "Deepa Nair (MLO)", "approver", "transport"),
     ("welfare.approver", "Sanjay Gupta (Welfare)", "approver", "social_welfare"),
     ("csc.operator", "CSC Operator, Laxmi Nagar", "csc_operator", None),
+    ("csc.rohini", "CSC Operator, Rohini", "csc_operator", None),
     ("nlu.trainer", "NLU Trainer", "nlu_trainer", None),
 )
 # (service, sender id, mobile, language, name): a few applications in several departments.
@@ -63,6 +65,29 @@ def seed_users() -> Iterator[str]:
         yield f"  {username:<20} {role:<13} {department or '-':<15} password: {password}"
 
 
+# (CSC id, name, address, district, operator): two counters, one operator each.
+DEMO_CSCS = (
+    ("DL-CSC-0001", "CSC Laxmi Nagar", "12 Vikas Marg, Laxmi Nagar, Delhi 110092", "East Delhi", "csc.operator"),
+    ("DL-CSC-0002", "CSC Rohini Sector 7", "Shop 4, Pocket B, Sector 7, Rohini, Delhi 110085", "North West Delhi",
+     "csc.rohini"),
+)  # fmt: skip
+
+
+def seed_cscs() -> int:
+    """Create the demo CSCs and attach each one's demo operator; return how many were new."""
+    added = 0
+    for code, name, address, district, username in DEMO_CSCS:
+        if db.session.get(Csc, code) is not None:
+            continue
+        db.session.add(Csc(code=code, name=name, address=address, district=district))
+        operator = db.session.scalar(select(User).where(User.username == username))
+        if operator is not None and db.session.get(CscOperator, operator.id) is None:
+            db.session.add(CscOperator(user_id=operator.id, csc_code=code))
+        added += 1
+    db.session.flush()
+    return added
+
+
 def seed_applications() -> int:
     """Submit the demo applications when none exist yet; a few are moved on so the queue shows variety."""
     if db.session.scalar(select(func.count()).select_from(Application)):
@@ -82,6 +107,8 @@ def seed_demo() -> Iterator[str]:
         " (first passwords; they must be changed at first sign-in)" if users else ""
     )
     yield from users
+    db.session.flush()
+    yield f"CSCs added: {seed_cscs()}"
     yield f"applications added: {seed_applications()}"
     db.session.commit()
     yield f"property tax and water bill rows added: {seed_demo_ledgers(db.session)}"

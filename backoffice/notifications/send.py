@@ -13,6 +13,7 @@ from backoffice.extensions import db
 from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphError
 from backoffice.notifications.messages import compose
 from backoffice.notifications.numbers import sender_number
+from backoffice.notifications.sms import send_sms
 from catalog import load_catalog
 from catalog.model import known_language
 
@@ -22,6 +23,7 @@ WINDOW = timedelta(hours=24) - timedelta(minutes=2)
 
 SENT_TEXT = "sent_text"
 SENT_TEMPLATE = "sent_template"
+SENT_SMS = "sent_sms"
 OPTED_OUT = "opted_out"
 NO_ADDRESS = "no_address"
 NOT_NOTIFIED = "not_notified"
@@ -67,9 +69,12 @@ def notify_status_change(application_id: int, status: str, client: GraphClient |
     if application is None:
         return NOT_NOTIFIED
     citizen = application.citizen
+    language = known_language(citizen.language)
+    if application.channel == "csc":
+        # Made at a counter for someone who may have no WhatsApp: by SMS, agreed with the code they read out.
+        return _by_sms(citizen, compose(status, language, _facts(application, status, language)), status)
     if not citizen.opted_in:
         return OPTED_OUT
-    language = known_language(citizen.language)
     message = compose(status, language, _facts(application, status, language))
     if message is None:
         return NOT_NOTIFIED
@@ -92,6 +97,16 @@ def notify_status_change(application_id: int, status: str, client: GraphClient |
     client.send_template(number, citizen.wa_id, message.template, message.language, message.parameters)
     log.info("told %s of %s by template", _masked(citizen.wa_id), status)
     return SENT_TEMPLATE
+
+
+def _by_sms(citizen, message, status: str) -> str:
+    if message is None:
+        return NOT_NOTIFIED
+    if not citizen.mobile:
+        return NO_ADDRESS
+    send_sms(citizen.mobile, message.text.replace("*", ""), purpose="status")
+    log.info("told %s of %s by SMS", _masked(citizen.mobile), status)
+    return SENT_SMS
 
 
 def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) -> str:
