@@ -121,7 +121,10 @@ def test_a_session_survives_the_operator_signing_out(desk):
     operator = desk.client("op.one")
     session_id, _ = desk.verified(operator)
     operator.post("/logout", data={"csrf_token": csrf_token(operator, "/csc")})
-    assert operator.post(f"/csc/sessions/{session_id}/token").status_code in (302, 400)  # signed out: no token
+    assert operator.post(f"/csc/sessions/{session_id}/token").status_code in (
+        302,
+        400,
+    )  # signed out: no token
     again = desk.client("op.one")
     assert f"/csc/sessions/{session_id}" in again.get("/csc").get_data(as_text=True)
     token = desk.token(again, session_id).get_json()
