@@ -1,5 +1,5 @@
 """Starts the whole stack for end-to-end tests: Redis, the action server, Rasa with the trained
-model and the WhatsApp channel, and the Cloud API stand-in, all on free ports."""
+model, the WhatsApp and CSC chat channels, and the Cloud API and SMS provider stand-ins, all on free ports."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def stack(redis_url, tmp_path_factory):
     """The running stack; skips nothing: a missing model is a setup error."""
     assert MODEL.exists(), "no trained model: run `make model` first"
     logs = tmp_path_factory.mktemp("logs")
-    ports = {name: free_port() for name in ("rasa", "actions", "standin", "backoffice")}
+    ports = {name: free_port() for name in ("rasa", "actions", "standin", "backoffice", "sms")}
     redis_host, redis_port = redis_url.removeprefix("redis://").split("/")[0].split(":")
     env = {
         **os.environ,
@@ -121,6 +121,11 @@ def stack(redis_url, tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{logs / 'seva.db'}",
         "SECRET_KEY": secrets.token_hex(16),
         "SEVA_DOCUMENTS_DIR": str(logs / "documents"),
+        "SMS_STANDIN_PORT": str(ports["sms"]),
+        "SMS_BASE_URL": f"http://127.0.0.1:{ports['sms']}",
+        "SMS_STATUS_DELAY": "0",
+        "CSC_CHAT_JWT_KEY": secrets.token_hex(24),
+        "CSC_CHAT_URL": f"http://127.0.0.1:{ports['rasa']}",
     }
     flask = [str(ROOT / ".venv" / "bin" / "python"), "-m", "flask", "--app", "backoffice.app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
@@ -128,6 +133,7 @@ def stack(redis_url, tmp_path_factory):
     procs = [
         start([*flask, "run", "--port", str(ports["backoffice"])], env, logs / "backoffice.log"),
         start([str(ROOT / ".venv" / "bin" / "python"), "-m", "standins.whatsapp"], env, logs / "standin.log"),
+        start([str(ROOT / ".venv" / "bin" / "python"), "-m", "standins.sms"], env, logs / "sms.log"),
         start(
             [
                 str(rasa_venv / "rasa"),
