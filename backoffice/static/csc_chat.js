@@ -56,14 +56,19 @@
 
   socket.on("connect", function () {
     state.textContent = "connected / जुड़ा";
+    box.dataset.state = "connected";
     socket.emit("session_request", {});
   });
   socket.on("session_confirm", function () {
     if (pending) { socket.emit("user_uttered", pending); lastSent = pending; pending = null; }
   });
-  socket.on("connect_error", function () { state.textContent = "not connected / नहीं जुड़ा"; });
+  socket.on("connect_error", function () {
+    state.textContent = "not connected / नहीं जुड़ा";
+    box.dataset.state = "refused";
+  });
   socket.on("disconnect", function (reason) {
     state.textContent = "reconnecting…";
+    box.dataset.state = "reconnecting";
     if (reason === "io server disconnect") socket.connect();
   });
   // The channel refused the last message with an expired token; the disconnect that follows reconnects with a

@@ -32,6 +32,8 @@ from tests.servers import ROOT
 SERVICE = CATALOG["birth_certificate"]
 MOBILE = "9898012345"
 README_SCREENSHOT = ROOT / "docs" / "images" / "csc-desk.png"
+# Rasa listens before its model is loaded (minutes on a busy machine); the widget keeps reconnecting until then.
+CONNECTED_WITHIN_MS = 400_000
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +126,7 @@ def test_an_operator_applies_for_a_citizen_and_takes_the_cash(stack, office, sca
         page.fill("#code", sms_code(stack, MOBILE))
         page.click("text=Check")
         session_url = page.url
-        page.wait_for_selector("#chat-state:has-text('connected')", timeout=60_000)
+        page.wait_for_selector("#chat[data-state=connected]", timeout=CONNECTED_WITHIN_MS)
 
         # Hindi typed into the widget renders and is understood as on WhatsApp.
         welcome = say(page, "नमस्ते", "स्वागत")
@@ -143,7 +145,7 @@ def test_an_operator_applies_for_a_citizen_and_takes_the_cash(stack, office, sca
             else:
                 shown = say(page, sample_answer(SERVICE, field, "en"), following)
         # The counter's charge is shown before submission: Rs 50, and no government fee for this service.
-        assert "At the CSC counter" in shown and "₹50" in shown
+        assert "Please check your Birth certificate application" in shown and "₹50" in shown
 
         tap(page, "/affirm", SERVICE.documents[0].name.en)
         for index, document in enumerate(SERVICE.documents):
@@ -161,7 +163,7 @@ def test_an_operator_applies_for_a_citizen_and_takes_the_cash(stack, office, sca
         assert number in page.text_content("table")
         page.click("button:has-text('Cash received')")
         assert "Recorded" in page.text_content(".flash")
-        page.wait_for_selector("#chat-state:has-text('connected')", timeout=60_000)
+        page.wait_for_selector("#chat[data-state=connected]", timeout=CONNECTED_WITHIN_MS)
         say(page, "status", number)  # the chat carries on: the citizen's application is in their status list
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "csc-desk.png"), full_page=True)
