@@ -74,7 +74,21 @@
   // The channel refused the last message with an expired token; the disconnect that follows reconnects with a
   // fresh one and the message goes again.
   socket.on("token_expired", function () { pending = lastSent; });
+  // The session's applications beside the chat follow what the bot does (a submission shows up to collect).
+  let refresh = null;
+  function refreshApplications() {
+    clearTimeout(refresh);
+    refresh = setTimeout(async function () {
+      const answer = await fetch(window.location.href, { credentials: "same-origin" });
+      if (answer.status !== 200) return;
+      const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+      const fresh = page.getElementById("applications");
+      if (fresh) document.getElementById("applications").replaceWith(fresh);
+    }, 800);
+  }
+
   socket.on("bot_uttered", function (reply) {
+    refreshApplications();
     if (reply.text) {
       const line = show(reply.text, "bot");
       const choices = reply.quick_replies || [];
