@@ -6,17 +6,21 @@ from rasa.core.run import create_http_input_channels
 from rasa.shared.exceptions import RasaException
 from sanic import Sanic
 
+from bot.channels.csc import CscChatInput
 from bot.channels.whatsapp import WhatsAppInput
 from tests.servers import ROOT
 
 CREDENTIALS = str(ROOT / "credentials.yml")
 
 
-def test_credentials_register_whatsapp_and_rest(monkeypatch):
+def test_credentials_register_whatsapp_the_csc_chat_and_rest(monkeypatch):
     monkeypatch.setenv("WHATSAPP_APP_SECRET", "from-the-environment")
     monkeypatch.setenv("WHATSAPP_NUMBERS", "100000000000009:water")
+    monkeypatch.setenv("CSC_CHAT_JWT_KEY", "chat-key-from-the-environment")
     channels = create_http_input_channels(None, CREDENTIALS)
-    assert sorted(c.name() for c in channels) == ["rest", "whatsapp"]
+    assert sorted(c.name() for c in channels) == ["csc", "rest", "whatsapp"]
+    csc = next(c for c in channels if isinstance(c, CscChatInput))
+    assert csc.jwt_key == "chat-key-from-the-environment" and csc.socketio_path == "/socket.io"
     whatsapp = next(c for c in channels if isinstance(c, WhatsAppInput))
     assert whatsapp.config.app_secret == "from-the-environment"
     assert whatsapp.config.numbers == {"100000000000009": "water"}
