@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.documents.storage import build_document_store
     from backoffice.issuing import models as _issuing  # noqa: F401
     from backoffice.jobs import after_commit
+    from backoffice.jobs import models as _jobs  # noqa: F401
     from backoffice.jobs.celery_app import celery_init_app
     from backoffice.ocr import models as _ocr  # noqa: F401
     from backoffice.people import models as _people  # noqa: F401

@@ -74,8 +74,14 @@ class Config:
                 "backoffice.issuing.tasks",
                 "backoffice.ocr.tasks",
                 "backoffice.payments.tasks",
+                "backoffice.jobs.tasks",
             ],
             "beat_schedule": {
+                # Tasks written to the outbox while the broker was down (backoffice/jobs/after_commit.py).
+                "relay-outbox": {
+                    "task": "backoffice.jobs.tasks.relay_outbox",
+                    "schedule": float(env.get("OUTBOX_RELAY_SECONDS", "15")),
+                },
                 # Documents attached while the broker was down get their OCR queued again.
                 "requeue-unverified-documents": {
                     "task": "backoffice.ocr.tasks.requeue_unverified_documents",
@@ -92,6 +98,8 @@ class Config:
                 "visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
             },
         }
+        # An unsent outbox task this old is the relay's: its own commit's send failed (or its process died).
+        self.OUTBOX_RELAY_AFTER_SECONDS = float(env.get("OUTBOX_RELAY_AFTER_SECONDS", "30"))
         # A document without an OCR result this many minutes after attaching is queued again by the sweep.
         self.OCR_SWEEP_AFTER_MINUTES = int(env.get("OCR_SWEEP_AFTER_MINUTES", "10"))
         # Approval queues the certificate task; off in tests that check the approved status itself.
@@ -137,11 +145,15 @@ def production_problems(config: Config) -> list[str]:
     if not config.WHATSAPP_APP_SECRET:
         problems.append("WHATSAPP_APP_SECRET is not set: set the app secret from Meta's App Dashboard")
     if not urlsplit(config.REDIS_URL).password:
-        problems.append("REDIS_URL has no password: start Redis with requirepass and use redis://:PASSWORD@host:6379/0")
+        problems.append(
+            "REDIS_URL has no password: start Redis with requirepass and use redis://:PASSWORD@host:6379/0"
+        )
     if config.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
         problems.append("DATABASE_URL is SQLite: set the PostgreSQL address")
     if not config.DOCUMENT_KEYS_SET:
-        problems.append("SEVA_DOCUMENT_KEYS is not set: documents would be encrypted with a key derived from SECRET_KEY")
+        problems.append(
+            "SEVA_DOCUMENT_KEYS is not set: documents would be encrypted with a key derived from SECRET_KEY"
+        )
     if len(config.BACKOFFICE_API_TOKEN) < 32:
         problems.append("BACKOFFICE_API_TOKEN is missing or shorter than 32 characters")
     return problems
@@ -157,7 +169,8 @@ def check_startup(config) -> None:
     problems = production_problems(config)
     if problems:
         raise ProductionConfigError(
-            "SEVA_ENV=production, and the back-office refuses to start:\n" + "\n".join(f"  - {p}" for p in problems)
+            "SEVA_ENV=production, and the back-office refuses to start:\n"
+            + "\n".join(f"  - {p}" for p in problems)
         )
 
 

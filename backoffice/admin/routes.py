@@ -84,7 +84,12 @@ def create():
     # does not encrypt, so the password would sit readable in the browser (and any proxy log of cookies).
     rows = db.session.scalars(select(User).order_by(User.role, User.username))
     page = render_template(
-        "users.html", users=rows, form=_form(), toggle=ToggleForm(), created=user.username, first_password=password
+        "users.html",
+        users=rows,
+        form=_form(),
+        toggle=ToggleForm(),
+        created=user.username,
+        first_password=password,
     )
     return Response(page, headers={"Cache-Control": "no-store"})
 

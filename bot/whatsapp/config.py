@@ -108,7 +108,9 @@ class ChannelConfig:
         """Raise ConfigError listing every setting a production channel must not run with."""
         problems = []
         if not urlsplit(self.redis_url).password:
-            problems.append("REDIS_URL has no password (start Redis with requirepass; redis://:PASSWORD@host:6379/0)")
+            problems.append(
+                "REDIS_URL has no password (start Redis with requirepass; redis://:PASSWORD@host:6379/0)"
+            )
         if self.id_salt == DEVELOPMENT_SALT:
             problems.append("SEVA_ID_SALT is not set: every citizen's pseudonym would be guessable")
         if not self.access_token:

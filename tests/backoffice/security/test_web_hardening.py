@@ -92,7 +92,9 @@ def test_flask_users_create_reads_the_password_from_stdin(tmp_path):
     create = [*flask, "users", "create", "root.admin", "--full-name", "First Admin", "--role", "admin"]
     weak = subprocess.run(create, cwd=ROOT, env=env, input="short\n", capture_output=True, text=True)
     assert weak.returncode == 1 and "refused" in weak.stderr
-    done = subprocess.run(create, cwd=ROOT, env=env, input="a long chosen passphrase\n", capture_output=True, text=True)
+    done = subprocess.run(
+        create, cwd=ROOT, env=env, input="a long chosen passphrase\n", capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "a long chosen passphrase" not in done.stdout + done.stderr
     app = create_app(TestConfig(SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"]))
