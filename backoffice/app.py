@@ -107,13 +107,13 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
     from backoffice.payments.views import blueprint as payment_officers
-    from backoffice.verify.lookup import verify_blueprint
+    from backoffice.verify.lookup import register_verify
 
     app.register_blueprint(api, url_prefix="/api/v1")
     app.register_blueprint(auth)
     app.register_blueprint(officers)
     app.register_blueprint(admin, url_prefix="/admin")
-    app.register_blueprint(verify_blueprint())
+    register_verify(app)
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
 

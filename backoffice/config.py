@@ -114,6 +114,7 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         # Public verification page: lookups per address and minute before it answers 429.
         self.VERIFY_LOOKUPS_PER_MINUTE = int(env.get("VERIFY_LOOKUPS_PER_MINUTE", "30"))
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # Above the largest accepted document (10 MB PDF) plus form overhead; larger bodies are cut off early.
         self.MAX_CONTENT_LENGTH = int(env.get("SEVA_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
@@ -190,6 +191,7 @@ class TestConfig(Config):
         self.ARGON2_PARALLELISM = 1
         self.WHATSAPP_ACCESS_TOKEN = secrets.token_hex(16)
         self.CELERY = {**self.CELERY, "task_always_eager": True, "broker_url": "memory://"}
+        self.RATELIMIT_STORAGE_URI = "memory://"
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ISSUE_ON_APPROVAL = False
         self.ACKNOWLEDGE_ON_SUBMIT = False

@@ -12,6 +12,9 @@ from certificates.signing import DepartmentSigners, sign_pdf
 from certificates.template import CertificateFacts, CertificateTemplate, TemplateError, printed, valid_until
 
 
+NAMELESS_KINDS = ("acknowledgement",)
+
+
 @dataclass(frozen=True)
 class IssuedCertificate:
     """A signed PDF with the claims its QR code vouches for."""
@@ -51,7 +54,8 @@ class Issuer:
             department=facts.department.code,
             kind=template.kind,
             service=facts.service,
-            holder=facts.holder_name,
+            # An acknowledgement is issued before any officer has looked: its QR vouches for no one's name.
+            holder="" if template.kind in NAMELESS_KINDS else facts.holder_name,
             issued_at=facts.issued_at,
             expires_on=valid_until(template, facts),
             verify_url=self.settings.verify_url,
