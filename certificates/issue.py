@@ -11,7 +11,7 @@ from certificates.settings import CertificateSettings
 from certificates.signing import DepartmentSigners, sign_pdf
 from certificates.template import CertificateFacts, CertificateTemplate, TemplateError, printed, valid_until
 
-
+# Papers whose QR vouches for no one's name: an acknowledgement is signed before any officer has looked.
 NAMELESS_KINDS = ("acknowledgement",)
 
 
@@ -54,7 +54,6 @@ class Issuer:
             department=facts.department.code,
             kind=template.kind,
             service=facts.service,
-            # An acknowledgement is issued before any officer has looked: its QR vouches for no one's name.
             holder="" if template.kind in NAMELESS_KINDS else facts.holder_name,
             issued_at=facts.issued_at,
             expires_on=valid_until(template, facts),

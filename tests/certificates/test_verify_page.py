@@ -18,7 +18,9 @@ TODAY = date(2026, 12, 1)
 CODE = "7KQ2M9XD"
 
 
-def record(number: str, expires_on: date | None = date(2027, 11, 21), kind="certificate") -> CertificateRecord:
+def record(
+    number: str, expires_on: date | None = date(2027, 11, 21), kind="certificate"
+) -> CertificateRecord:
     return CertificateRecord(
         number=number,
         kind=kind,
