@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -37,6 +38,7 @@ from tests.servers import ROOT, free_port, start, stop, wait_for_port
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 NUMBER = "100000000000001"
+CERTIFICATE = "DL-REV-2026-000519-C1"
 pytestmark = pytest.mark.slow
 
 
@@ -158,6 +160,12 @@ def production(tmp_path_factory):
             [*flask, "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True
         )
         assert migrated.returncode == 0, migrated.stderr
+        with psycopg.connect(env["DATABASE_URL"].replace("postgresql+psycopg", "postgresql")) as db:
+            db.execute(
+                "INSERT INTO certificates (number, service, kind, holder, issued_on, check_code, created_at)"
+                " VALUES (%s, 'income_certificate', 'certificate', 'Asha Devi', CURRENT_DATE, 'ABCD2345', now())",
+                (CERTIFICATE,),
+            )
         procs.append(start([sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--bind",
                             f"127.0.0.1:{ports['web']}", "backoffice.app:create_app()"], env, logs / "web.log"))  # fmt: skip
         heard = base / "heard.txt"
@@ -232,8 +240,11 @@ def test_the_bot_api_and_metrics_are_refused_from_outside_but_work_inside(produc
 
 def test_the_verify_page_and_the_officer_ui_answer_over_tls_with_safe_headers(production):
     outside, _, _ = production
-    status, headers, page = outside.request("GET", "/verify/DL-REV-2026-000001-C1?lang=en")
-    assert status == 404 and "No certificate with this number" in page
+    status, _, page = outside.request("GET", f"/verify/{CERTIFICATE}?lang=en")
+    assert status == 200 and 'data-state="valid"' in page and "Asha Devi" not in page
+    status, _, page = outside.request("GET", f"/verify/{CERTIFICATE}?lang=en&code=abcd-2345")
+    assert status == 200 and "Asha Devi" in page
+    assert outside.request("GET", "/verify/DL-REV-2026-000520-C1")[0] == 404
     status, headers, page = outside.request("GET", "/login")
     assert status == 200 and "max-age=31536000" in headers["Strict-Transport-Security"]
     assert all(flag in headers["Set-Cookie"] for flag in ("Secure", "HttpOnly", "SameSite=Lax"))
