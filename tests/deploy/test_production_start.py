@@ -231,6 +231,13 @@ def test_the_bot_api_and_metrics_are_refused_from_outside_but_work_inside(produc
     assert outside.request("GET", "/api/v1/catalog", headers=token)[0] == 403  # even with the right token
     assert outside.request("GET", "/api/v1/citizens/wa-1/applications")[0] == 403
     assert outside.request("GET", "/metrics")[0] == 403
+    # The payment gateway's callback goes through to the app, which refuses an unsigned one itself.
+    assert (
+        outside.request(
+            "POST", "/api/v1/payments/razorpay/webhook", b"{}", {"Content-Type": "application/json"}
+        )[0]
+        == 400
+    )
     inside = http.client.HTTPConnection("127.0.0.1", paths["web"], timeout=30)
     inside.request("GET", "/api/v1/catalog", headers=token)
     assert inside.getresponse().status == 200
