@@ -1,7 +1,7 @@
 """The transactional outbox; a random check code on every issued paper for the public verify page
 
 Revision ID: i19a
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-06 07:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i19a"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
