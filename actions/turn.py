@@ -48,8 +48,25 @@ def latest_turn(tracker: Tracker) -> Turn:
 
 def whatsapp_address(tracker: Tracker) -> dict[str, str]:
     """The citizen's WhatsApp number and the business number they wrote to, as the channel put them in the metadata."""
-    whatsapp = ((tracker.latest_message or {}).get("metadata") or {}).get("whatsapp") or {}
+    whatsapp = _whatsapp(tracker)
     return {key: str(whatsapp[key]) for key in ("wa_id", "phone_number_id") if whatsapp.get(key)}
+
+
+def _whatsapp(tracker: Tracker) -> dict:
+    return ((tracker.latest_message or {}).get("metadata") or {}).get("whatsapp") or {}
+
+
+def citizen_of(tracker: Tracker) -> str:
+    """The person the back-office knows, the same on every department number and at a CSC counter.
+
+    The CSC channel names the citizen the operator acts for (from the back-office's signed chat token); the
+    WhatsApp channel names the person in the metadata (whatsapp_contract.identity); other channels (the REST
+    channel of tools and tests) have only the conversation, which then stands for the person.
+    """
+    csc = csc_session(tracker)
+    if csc:
+        return str(csc["citizen"])
+    return str(_whatsapp(tracker).get("citizen") or tracker.sender_id)
 
 
 def language_of(tracker: Tracker) -> str:
@@ -62,9 +79,3 @@ def csc_session(tracker: Tracker) -> dict[str, Any] | None:
     in the metadata from the back-office's signed token; None on WhatsApp."""
     csc = ((tracker.latest_message or {}).get("metadata") or {}).get("csc")
     return csc if isinstance(csc, dict) and csc.get("citizen") else None
-
-
-def citizen_of(tracker: Tracker) -> str:
-    """Whose applications these are: the citizen a CSC operator acts for, else the WhatsApp sender."""
-    csc = csc_session(tracker)
-    return str(csc["citizen"]) if csc else tracker.sender_id

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
 
 from backoffice.citizens.models import Citizen
 from backoffice.core.clock import utcnow
@@ -15,6 +12,7 @@ from backoffice.core.problems import Problem
 from backoffice.extensions import db
 from catalog.model import LANGUAGES
 from catalog.validation import check_mobile
+from whatsapp_contract.identity import DEVELOPMENT_SALT, citizen_id
 
 OPT_IN_SOURCES = ("whatsapp", "qr", "link", "missed_call", "sms", "email", "csc")
 
@@ -92,20 +90,22 @@ def update(citizen_id: str, body: dict[str, Any]) -> Citizen:
 
 
 def for_mobile(mobile: str) -> Citizen:
-    """The one citizen with this 10-digit mobile (created if never seen), whichever channel they came by.
+    """The one citizen with this 10-digit Indian mobile, whichever channel they came by (created if never seen).
 
-    Until every citizen is keyed by phone, an existing WhatsApp citizen who gave this mobile is reused;
-    a new one is keyed by a salted hash, so the key does not reveal the number.
+    Keyed as the WhatsApp channel keys the same person (their wa_id is 91 and the mobile), so a citizen served at a
+    CSC who later writes on WhatsApp finds their applications there, and the reverse.
     """
-    existing = db.session.scalar(
-        select(Citizen).where(Citizen.mobile == mobile).order_by(Citizen.created_at.desc()).limit(1)
-    )
-    if existing is not None:
-        return existing
-    salt = (current_app.config.get("SEVA_ID_SALT") or current_app.config["SECRET_KEY"]).encode()
-    citizen_id = "ph-" + hmac.new(salt, mobile.encode(), hashlib.sha256).hexdigest()[:20]
-    citizen = find(citizen_id) or Citizen(id=citizen_id, language="hi", opted_in=False)
+    salt = current_app.config.get("SEVA_ID_SALT") or DEVELOPMENT_SALT
+    citizen = touch_identity(citizen_id(salt, "91" + mobile))
     citizen.mobile, citizen.mobile_masked = mobile, mask_mobile(mobile)
-    db.session.add(citizen)
     db.session.flush()
+    return citizen
+
+
+def touch_identity(key: str) -> Citizen:
+    """Find or create the citizen `key` without noting a message from them (no WhatsApp window opens)."""
+    citizen = find(key)
+    if citizen is None:
+        citizen = Citizen(id=key, language="hi", opted_in=False)
+        db.session.add(citizen)
     return citizen

@@ -15,6 +15,7 @@ from backoffice.csc.models import CscSession
 from backoffice.extensions import db
 from tests.backoffice.conftest import Auth, csrf_token
 from tests.backoffice.csc.conftest import code_from_sms, sms_to
+from whatsapp_contract.identity import DEVELOPMENT_SALT, citizen_id
 
 
 def test_an_operator_lands_on_the_desk_and_officers_cannot_open_it(desk):
@@ -112,9 +113,11 @@ def test_another_csc_sees_none_of_the_session(desk):
 def test_one_person_is_one_citizen_across_whatsapp_and_the_csc(desk):
     api = desk.app.test_client()
     headers = {"Authorization": f"Bearer {desk.app.config['BACKOFFICE_API_TOKEN']}"}
-    api.put("/api/v1/citizens/wa-someone", headers=headers, json={"mobile": "9812345670", "language": "en"})
+    # The WhatsApp channel names the person by their wa_id (91 + mobile); the CSC finds the same person by mobile.
+    on_whatsapp = citizen_id(desk.app.config["SEVA_ID_SALT"] or DEVELOPMENT_SALT, "919812345670")
+    api.put(f"/api/v1/citizens/{on_whatsapp}", headers=headers, json={"language": "en"})
     session_id, _ = desk.verified(desk.client("op.one"), mobile="9812345670")
-    assert desk.citizen_of(session_id) == "wa-someone"
+    assert desk.citizen_of(session_id) == on_whatsapp
 
 
 def test_a_session_survives_the_operator_signing_out(desk):
