@@ -47,6 +47,7 @@ def main() -> None:
         "  Officers' back-office:                  http://127.0.0.1:5000/\n"
         f"    demo logins: {', '.join(DEMO_USERS)} (and more: `flask --app backoffice.app seed` lists them)\n"
         f"    password: {os.environ.get('SEVA_DEMO_PASSWORD', 'see .env')}\n"
+        "  CSC desk (sign in as csc.operator):     http://127.0.0.1:5000/csc\n"
         "  Verify a certificate:                   http://127.0.0.1:5000/verify/<number>\n"
         "  Pay a fee, tax or bill: the chat's link opens the gateway stand-in (http://127.0.0.1:8082/pay/...);\n"
         "    demo property id (UPIC) DL05A0012345, water K-number 1234567890\n"

@@ -65,6 +65,9 @@
   socket.on("connect_error", function () {
     state.textContent = "not connected / नहीं जुड़ा";
     box.dataset.state = "refused";
+    // A refusal by the server (e.g. Rasa still loading its model, or restarted) is not retried by socket.io
+    // itself; try again with a fresh token a little later.
+    if (!socket.active) setTimeout(function () { socket.connect(); }, 5000);
   });
   socket.on("disconnect", function (reason) {
     state.textContent = "reconnecting…";
