@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, render_template
 from flask_talisman import Talisman
@@ -46,6 +47,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+def connect_sources(app: Flask) -> str:
+    """`connect-src`: this origin, and the CSC desk's chat socket on Rasa (its http(s) and ws(s) forms)."""
+    chat = urlsplit(app.config.get("CSC_CHAT_URL") or "")
+    if chat.scheme not in ("http", "https") or not chat.netloc:
+        return "'self'"
+    socket = "wss" if chat.scheme == "https" else "ws"
+    return f"'self' {chat.scheme}://{chat.netloc} {socket}://{chat.netloc}"
+
+
 def register_security_headers(app: Flask) -> None:
     """CSP, X-Content-Type-Options, Referrer-Policy and, on requests that came over TLS, HSTS."""
     Talisman(
@@ -56,7 +66,7 @@ def register_security_headers(app: Flask) -> None:
         strict_transport_security_max_age=31536000,
         session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),
         session_cookie_http_only=True,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy={**CONTENT_SECURITY_POLICY, "connect-src": connect_sources(app)},
         referrer_policy="same-origin",
     )
 

@@ -132,3 +132,11 @@ def test_a_session_survives_the_operator_signing_out(desk):
     assert f"/csc/sessions/{session_id}" in again.get("/csc").get_data(as_text=True)
     token = desk.token(again, session_id).get_json()
     assert token["session"] == f"csc-{session_id}"  # the same conversation, so the bot's draft resumes
+
+
+def test_the_page_may_open_the_chat_socket_on_rasa_and_nothing_else(desk):
+    operator = desk.client("op.one")
+    session_id, _ = desk.verified(operator)
+    policy = operator.get(f"/csc/sessions/{session_id}").headers["Content-Security-Policy"]
+    chat = desk.app.config["CSC_CHAT_URL"].removeprefix("http://")
+    assert f"connect-src 'self' http://{chat} ws://{chat}" in policy
