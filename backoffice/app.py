@@ -30,6 +30,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.audit import models as _audit  # noqa: F401
     from backoffice.auth import models as _auth  # noqa: F401
     from backoffice.citizens import models as _citizens  # noqa: F401
+    from backoffice.consent import models as _consent  # noqa: F401
     from backoffice.documents import models as _documents  # noqa: F401
     from backoffice.documents.storage import build_document_store
     from backoffice.issuing import models as _issuing  # noqa: F401
@@ -37,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.jobs.celery_app import celery_init_app
     from backoffice.ocr import models as _ocr  # noqa: F401
     from backoffice.people import models as _people  # noqa: F401
+    from backoffice.reminders import models as _reminders  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
@@ -60,11 +62,13 @@ def register_blueprints(app: Flask) -> None:
     """Attach the bot's API, the officers' screens, administration and public certificate verification."""
     from backoffice.admin.routes import blueprint as admin
     from backoffice.api import (  # noqa: F401  (they attach their routes to the blueprint)
+        consent_routes,
         payment_routes,
         routes,
     )
     from backoffice.api.blueprint import blueprint as api
     from backoffice.auth.routes import blueprint as auth
+    from backoffice.consent.views import blueprint as consent
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
     from backoffice.payments.views import blueprint as payment_officers
@@ -77,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_blueprint())
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
+    app.register_blueprint(consent)
 
 
 def register_commands(app: Flask) -> None:

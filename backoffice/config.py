@@ -33,6 +33,8 @@ class Config:
         self.ARGON2_TIME_COST = int(env.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(env.get("ARGON2_MEMORY_COST", "65536"))
         self.ARGON2_PARALLELISM = int(env.get("ARGON2_PARALLELISM", "2"))
+        # Where citizens reach the public pages (the privacy notice, email links), without a trailing slash.
+        self.PUBLIC_URL = env.get("SEVA_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         self.WHATSAPP_GRAPH_URL = env.get("WHATSAPP_GRAPH_URL", "http://127.0.0.1:8081").rstrip("/")
         self.WHATSAPP_API_VERSION = env.get("WHATSAPP_API_VERSION", "v21.0")
         self.WHATSAPP_ACCESS_TOKEN = env.get("WHATSAPP_ACCESS_TOKEN", "")

@@ -69,8 +69,16 @@ def openapi_document() -> dict[str, Any]:
             "properties": {
                 "citizen": {"type": "string"},
                 "language": {"enum": ["en", "hi"]},
-                "opted_in": {"type": "boolean"},
                 "mobile_masked": {"type": ["string", "null"]},
+                "consent": _ref("ConsentStanding"),
+            },
+        },
+        "ConsentStanding": {
+            "type": "object",
+            "properties": {
+                "updates": {"type": "boolean"},
+                "reminders": {"type": "boolean"},
+                "broadcasts": {"type": "array", "items": {"type": "string"}},
             },
         },
         "Draft": {
@@ -183,16 +191,41 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "properties": {
                         "language": {"enum": ["en", "hi"]},
-                        "opted_in": {"type": "boolean"},
-                        "opt_in_source": {
-                            "enum": ["whatsapp", "qr", "link", "missed_call", "sms", "email", "csc"]
-                        },
                         "mobile": {"type": "string"},
                         "wa_id": {"type": "string"},
                         "phone_number_id": {"type": "string"},
                     },
                 },
             ),
+        },
+        "/citizens/{citizen}/consent": {
+            "post": _op(
+                "Record a grant (after the notice was shown) or a withdrawal, per purpose",
+                {"200": _json({"type": "object", "properties": {"standing": _ref("ConsentStanding")}})},
+                [CITIZEN_PARAM],
+                {
+                    "type": "object",
+                    "required": ["granted", "evidence"],
+                    "properties": {
+                        "granted": {"type": "boolean"},
+                        "purposes": {
+                            "type": "array",
+                            "items": {"enum": ["updates", "reminders", "broadcasts"]},
+                        },
+                        "channel": {"enum": ["whatsapp"]},
+                        "evidence": {"type": "string", "description": "the WhatsApp message id"},
+                        "notice_version": {"type": "string"},
+                        "campaign": {"type": "string"},
+                    },
+                },
+            )
+        },
+        "/privacy-notice": {
+            "get": _op(
+                "The current privacy notice as one chat message per language, and its version",
+                {"200": _json({"type": "object"})},
+                [{"name": "purposes", "in": "query", "schema": {"type": "string"}}],
+            )
         },
         "/citizens/{citizen}/draft": {
             "get": _op("The newest open draft", {"200": _json(_ref("Draft"))}, [CITIZEN_PARAM])

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 
 from backoffice.applications.models import Application
+from backoffice.consent.services import may_send
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphError
@@ -67,7 +68,8 @@ def notify_status_change(application_id: int, status: str, client: GraphClient |
     if application is None:
         return NOT_NOTIFIED
     citizen = application.citizen
-    if not citizen.opted_in:
+    # A status change is the department speaking first, even inside the window: it needs consent to updates.
+    if not may_send(citizen.id, "updates", f"status:{status}"):
         return OPTED_OUT
     language = known_language(citizen.language)
     message = compose(status, language, _facts(application, status, language))
@@ -117,7 +119,7 @@ def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) 
         except GraphError as error:
             if error.code != WINDOW_CLOSED:
                 raise
-    if not citizen.opted_in:
+    if not may_send(citizen.id, "updates", "resume_conversation"):
         return OPTED_OUT
     client.send_template(number, citizen.wa_id, "resume_conversation", language, ())
     return SENT_TEMPLATE

@@ -1,0 +1,115 @@
+"""Consent ledger, campaigns, suppressed messages and reminders; the old opted_in flag moves into the ledger
+
+Revision ID: i15
+Revises: 0004
+Create Date: 2026-12-06 07:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "i15"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "consent_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("citizen_id", sa.String(length=64), nullable=False),
+        sa.Column("purpose", sa.String(length=16), nullable=False),
+        sa.Column("department", sa.String(length=32), nullable=False),
+        sa.Column("granted", sa.Boolean(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("evidence", sa.String(length=200), nullable=False),
+        sa.Column("notice_version", sa.String(length=16), nullable=True),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["citizen_id"], ["citizens.id"], name=op.f("fk_consent_entries_citizen_id_citizens")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consent_entries")),
+    )
+    op.create_index(
+        "ix_consent_entries_citizen_purpose", "consent_entries", ["citizen_id", "purpose", "department", "id"]
+    )
+    op.create_table(
+        "consent_campaigns",
+        sa.Column("code", sa.String(length=24), nullable=False),
+        sa.Column("department_code", sa.String(length=32), nullable=False),
+        sa.Column("label", sa.String(length=120), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["department_code"],
+            ["departments.code"],
+            name=op.f("fk_consent_campaigns_department_code_departments"),
+        ),  # fmt: skip
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_consent_campaigns")),
+    )
+    op.create_table(
+        "suppressed_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("citizen_id", sa.String(length=64), nullable=False),
+        sa.Column("purpose", sa.String(length=16), nullable=False),
+        sa.Column("department", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=60), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["citizen_id"], ["citizens.id"], name=op.f("fk_suppressed_messages_citizen_id_citizens")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_suppressed_messages")),
+    )
+    op.create_index(op.f("ix_suppressed_messages_citizen_id"), "suppressed_messages", ["citizen_id"])
+    op.create_index(op.f("ix_suppressed_messages_at"), "suppressed_messages", ["at"])
+    op.create_table(
+        "reminders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("event_key", sa.String(length=80), nullable=False),
+        sa.Column("citizen_id", sa.String(length=64), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.Column("snooze_until", sa.DateTime(), nullable=True),
+        sa.Column("message_id", sa.String(length=80), nullable=True),
+        sa.Column("error", sa.String(length=120), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["citizen_id"], ["citizens.id"], name=op.f("fk_reminders_citizen_id_citizens")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminders")),
+        sa.UniqueConstraint("kind", "event_key", "citizen_id", name="uq_reminders_event"),
+    )
+    op.create_index(op.f("ix_reminders_citizen_id"), "reminders", ["citizen_id"])
+    op.create_index(op.f("ix_reminders_sent_at"), "reminders", ["sent_at"])
+
+    # The old flag becomes ledger entries: a START once recorded is a grant of updates and reminders.
+    op.execute(
+        "INSERT INTO consent_entries (citizen_id, purpose, department, granted, channel, evidence, notice_version, at) "
+        "SELECT id, purpose, '', true, 'migrated', 'opted_in:' || COALESCE(opt_in_source, 'whatsapp'), NULL, "
+        "COALESCE(opt_in_changed_at, created_at) FROM citizens "
+        "CROSS JOIN (SELECT 'updates' AS purpose UNION ALL SELECT 'reminders') AS purposes WHERE opted_in"
+    )
+    with op.batch_alter_table("citizens", schema=None) as batch_op:
+        batch_op.drop_column("opt_in_changed_at")
+        batch_op.drop_column("opt_in_source")
+        batch_op.drop_column("opted_in")
+
+
+def downgrade():
+    with op.batch_alter_table("citizens", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("opted_in", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column("opt_in_source", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("opt_in_changed_at", sa.DateTime(), nullable=True))
+    op.execute(
+        "UPDATE citizens SET opted_in = true WHERE id IN (SELECT e.citizen_id FROM consent_entries e "
+        "WHERE e.purpose = 'updates' AND e.id = (SELECT MAX(id) FROM consent_entries l "
+        "WHERE l.citizen_id = e.citizen_id AND l.purpose = 'updates' AND l.department = '') AND e.granted)"
+    )
+    op.drop_table("reminders")
+    op.drop_table("suppressed_messages")
+    op.drop_table("consent_campaigns")
+    op.drop_index("ix_consent_entries_citizen_purpose", table_name="consent_entries")
+    op.drop_table("consent_entries")
