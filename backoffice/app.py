@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.api import (  # noqa: F401  (they attach their routes to the blueprint)
         consent_routes,
         payment_routes,
+        reminder_routes,
         routes,
     )
     from backoffice.api.blueprint import blueprint as api

@@ -63,6 +63,7 @@ class Config:
                 "backoffice.issuing.tasks",
                 "backoffice.ocr.tasks",
                 "backoffice.payments.tasks",
+                "backoffice.reminders.tasks",
             ],
             "beat_schedule": {
                 # Documents attached while the broker was down get their OCR queued again.
@@ -75,12 +76,28 @@ class Config:
                     "task": "backoffice.payments_tasks.reconcile_payments",
                     "schedule": float(env.get("PAYMENT_RECONCILE_SECONDS", "300")),
                 },
+                # Reminders due now go out (never in quiet hours, never twice: backoffice/reminders).
+                "send-due-reminders": {
+                    "task": "backoffice.reminders.tasks.send_due_reminders",
+                    "schedule": float(env.get("REMINDER_SWEEP_SECONDS", "900")),
+                },
             },
             # How long Redis keeps a task a dead worker took before handing it to another (acks_late).
             "broker_transport_options": {
                 "visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
             },
         }
+        # Reminders: no message in these IST hours; at most this many per citizen per 24 h; snooze length.
+        self.REMINDER_QUIET_HOURS = env.get("REMINDER_QUIET_HOURS", "21:00-08:00")
+        self.REMINDER_DAILY_CAP = int(env.get("REMINDER_DAILY_CAP", "2"))
+        self.REMINDER_SNOOZE_DAYS = int(env.get("REMINDER_SNOOZE_DAYS", "3"))
+        self.REMINDER_PAYMENT_AFTER_HOURS = int(env.get("REMINDER_PAYMENT_AFTER_HOURS", "24"))
+        self.REMINDER_QUERY_AFTER_DAYS = int(env.get("REMINDER_QUERY_AFTER_DAYS", "3"))
+        self.REMINDER_BILL_BEFORE_DAYS = int(env.get("REMINDER_BILL_BEFORE_DAYS", "3"))
+        self.REMINDER_TAX_BEFORE_DAYS = int(env.get("REMINDER_TAX_BEFORE_DAYS", "14"))
+        self.REMINDER_LICENCE_BEFORE_DAYS = int(env.get("REMINDER_LICENCE_BEFORE_DAYS", "30"))
+        # MCD's property tax falls due on this month-day of each financial year (the rebate's last day).
+        self.PROPERTY_TAX_DUE = env.get("PROPERTY_TAX_DUE", "06-30")
         # A document without an OCR result this many minutes after attaching is queued again by the sweep.
         self.OCR_SWEEP_AFTER_MINUTES = int(env.get("OCR_SWEEP_AFTER_MINUTES", "10"))
         # Approval queues the certificate task; off in tests that check the approved status itself.

@@ -220,6 +220,14 @@ def openapi_document() -> dict[str, Any]:
                 },
             )
         },
+        "/reminders/{reminder}/snooze": {
+            "post": _op(
+                "Put one of the citizen's reminders off (404 for another citizen's, 409 when not pending)",
+                {"200": _json({"type": "object", "properties": {"days": {"type": "integer"}}})},
+                [{"name": "reminder", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                {"type": "object", "required": ["citizen"], "properties": {"citizen": {"type": "string"}}},
+            )
+        },
         "/privacy-notice": {
             "get": _op(
                 "The current privacy notice as one chat message per language, and its version",

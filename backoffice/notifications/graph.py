@@ -69,10 +69,23 @@ class GraphClient:
         )  # fmt: skip
 
     def send_template(
-        self, phone_number_id: str, to: str, name: str, language: str, parameters: tuple[str, ...]
+        self,
+        phone_number_id: str,
+        to: str,
+        name: str,
+        language: str,
+        parameters: tuple[str, ...],
+        button_payloads: tuple[str, ...] = (),
     ) -> str:
-        """Send an approved template with its body parameters; return Meta's message id."""
-        components = [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}]
+        """Send an approved template with its body parameters (and its quick-reply buttons' payloads); return the id."""
+        components: list[dict] = [
+            {"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}
+        ]
+        components += [
+            {"type": "button", "sub_type": "quick_reply", "index": str(index),
+             "parameters": [{"type": "payload", "payload": payload}]}
+            for index, payload in enumerate(button_payloads)
+        ]  # fmt: skip
         return self._post(
             phone_number_id,
             {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
