@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the bot's API, the officers' screens, administration and public certificate verification."""
+    from backoffice.admin import campaigns as _campaigns  # noqa: F401  (attaches its routes to admin)
     from backoffice.admin.routes import blueprint as admin
     from backoffice.api import (  # noqa: F401  (they attach their routes to the blueprint)
         consent_routes,

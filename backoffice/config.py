@@ -43,6 +43,11 @@ class Config:
             "WHATSAPP_NUMBERS",
             "100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport",
         )
+        # The number citizens see for each phone_number_id, for wa.me links on posters: "id:91XXXXXXXXXX,...".
+        # The development default is the stand-in's fictional display number ("9111" + the id's last 8 digits).
+        self.WHATSAPP_DISPLAY_NUMBERS = env.get("WHATSAPP_DISPLAY_NUMBERS") or ",".join(
+            f"{number}:9111{number[-8:]}" for number in department_numbers(self.WHATSAPP_NUMBERS).values()
+        )
         self.PAYMENTS = PaymentSettings.from_env(env)
         self.SMS = SmsSettings.from_env(env)
         # WhatsApp payment orders go out from (and are looked up on) the number holding the payment configuration.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ PURPOSES = ("updates", "reminders", "broadcasts")
 # What a plain START agrees to; a department's broadcasts need that department named (a campaign, a button).
 DEFAULT_PURPOSES = ("updates", "reminders")
 CHANNELS = ("whatsapp", "qr", "link", "missed_call", "sms", "email", "csc", "migrated")
+CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread off a printed poster
 CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,23}$")
 
 
@@ -116,6 +118,18 @@ def consented_citizens(purpose: str, department: str = ""):
 def campaign(code: str) -> Campaign | None:
     """The campaign with this code (codes are compared upper-case), if the admin pages made it."""
     return db.session.get(Campaign, code.upper())
+
+
+def create_campaign(department_code: str, label: str, created_by: str) -> Campaign:
+    """A new campaign of the department, with a short code that always carries a digit (see the bot's START)."""
+    prefix = "".join(c for c in department_code.upper() if c.isalnum())[:3] or "SEV"
+    while True:
+        code = prefix + str(secrets.randbelow(10)) + "".join(secrets.choice(CODE_LETTERS) for _ in range(4))
+        if db.session.get(Campaign, code) is None:
+            break
+    made = Campaign(code=code, department_code=department_code, label=label[:120], created_by=created_by[:80])
+    db.session.add(made)
+    return made
 
 
 def grant(
