@@ -65,6 +65,8 @@ async def give_consent(dispatcher: CollectingDispatcher, tracker: Tracker, turn:
         body["purposes"] = [purpose]
     if turn.entities.get("campaign"):
         body["campaign"] = str(turn.entities["campaign"])
+    if turn.entities.get("optin_request"):  # the welcome template's button after a missed call or an SMS
+        body["optin_request"] = str(turn.entities["optin_request"])
     try:
         result = await backoffice.record_consent(tracker.sender_id, **body)
     except FAILURES:

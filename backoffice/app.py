@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.admin.routes import blueprint as admin
     from backoffice.api import (  # noqa: F401  (they attach their routes to the blueprint)
         consent_routes,
+        optin_routes,
         payment_routes,
         reminder_routes,
         routes,

@@ -48,6 +48,8 @@ class Config:
         self.WHATSAPP_DISPLAY_NUMBERS = env.get("WHATSAPP_DISPLAY_NUMBERS") or ",".join(
             f"{number}:9111{number[-8:]}" for number in department_numbers(self.WHATSAPP_NUMBERS).values()
         )
+        # Shared with the telephony provider, which signs its missed-call callbacks with it (standins/telephony.py).
+        self.TELEPHONY_WEBHOOK_SECRET = env.get("TELEPHONY_WEBHOOK_SECRET", "dev-telephony-webhook-secret")
         self.PAYMENTS = PaymentSettings.from_env(env)
         self.SMS = SmsSettings.from_env(env)
         # WhatsApp payment orders go out from (and are looked up on) the number holding the payment configuration.
@@ -69,6 +71,7 @@ class Config:
                 "backoffice.ocr.tasks",
                 "backoffice.payments.tasks",
                 "backoffice.reminders.tasks",
+                "backoffice.optin.tasks",
             ],
             "beat_schedule": {
                 # Documents attached while the broker was down get their OCR queued again.

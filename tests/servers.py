@@ -17,6 +17,7 @@ STANDIN_PORTS = {
     "standins.whatsapp": "STANDIN_PORT",
     "standins.gateway": "GATEWAY_PORT",
     "standins.sms": "SMS_STANDIN_PORT",
+    "standins.telephony": "TELEPHONY_STANDIN_PORT",
 }
 
 

@@ -9,6 +9,7 @@ from backoffice.consent import notice
 from backoffice.consent import services as consent
 from backoffice.core.problems import Problem, not_found
 from backoffice.extensions import db
+from backoffice.optin.requests import redeem
 
 
 def _purposes(value) -> tuple[str, ...] | None:
@@ -45,9 +46,15 @@ def citizen_consent(citizen_id: str):
     if campaign is not None and not (isinstance(campaign, str) and consent.CAMPAIGN_CODE.match(campaign)):
         raise Problem(422, "invalid", "bad campaign code", [{"field": "campaign", "code": "text_format"}])
     purposes = _purposes(body.get("purposes"))
-    evidence = f"wamid:{evidence}"
+    evidence, channel = f"wamid:{evidence}", "whatsapp"
+    token = body.get("optin_request")
+    if granted and isinstance(token, str) and token:
+        # The welcome template's button after a missed call or SMS: that channel and its evidence.
+        opened = redeem(token[:64])
+        if opened is not None:
+            evidence, channel = f"{opened.evidence} {evidence}", opened.channel
     if granted:
-        result = consent.grant(citizen_id, "whatsapp", evidence, str(body.get("notice_version") or ""), campaign,
+        result = consent.grant(citizen_id, channel, evidence, str(body.get("notice_version") or ""), campaign,
                                purposes or consent.DEFAULT_PURPOSES)  # fmt: skip
     else:
         result = consent.withdraw(citizen_id, "whatsapp", evidence, purposes)

@@ -68,3 +68,21 @@ class Campaign(db.Model):
     label: Mapped[str] = mapped_column(String(120))
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OptInRequest(db.Model):
+    """A missed call or an SMS START waiting for the citizen to agree on WhatsApp (the welcome template's button).
+
+    The caller's number is kept only masked: the welcome goes out from a task given the number once.
+    """
+
+    __tablename__ = "consent_optin_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)  # in the welcome button's payload
+    channel: Mapped[str] = mapped_column(String(16))  # missed_call | sms
+    evidence: Mapped[str] = mapped_column(String(120), unique=True)  # "call:<CallSid>", "sms:<SmsSid>"
+    mobile_masked: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    welcome_message_id: Mapped[str | None] = mapped_column(String(80))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)

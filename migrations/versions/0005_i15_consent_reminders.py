@@ -50,6 +50,20 @@ def upgrade():
         sa.PrimaryKeyConstraint("code", name=op.f("pk_consent_campaigns")),
     )
     op.create_table(
+        "consent_optin_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("evidence", sa.String(length=120), nullable=False),
+        sa.Column("mobile_masked", sa.String(length=20), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("welcome_message_id", sa.String(length=80), nullable=True),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consent_optin_requests")),
+        sa.UniqueConstraint("token", name=op.f("uq_consent_optin_requests_token")),
+        sa.UniqueConstraint("evidence", name=op.f("uq_consent_optin_requests_evidence")),
+    )
+    op.create_table(
         "suppressed_messages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("citizen_id", sa.String(length=64), nullable=False),
@@ -111,5 +125,6 @@ def downgrade():
     op.drop_table("reminders")
     op.drop_table("suppressed_messages")
     op.drop_table("consent_campaigns")
+    op.drop_table("consent_optin_requests")
     op.drop_index("ix_consent_entries_citizen_purpose", table_name="consent_entries")
     op.drop_table("consent_entries")
