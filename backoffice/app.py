@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.jobs import after_commit
     from backoffice.jobs.celery_app import celery_init_app
     from backoffice.ocr import models as _ocr  # noqa: F401
+    from backoffice.optin import models as _optin  # noqa: F401
     from backoffice.people import models as _people  # noqa: F401
     from backoffice.reminders import models as _reminders  # noqa: F401
 
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.consent.views import blueprint as consent
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
+    from backoffice.optin.views import blueprint as optin
     from backoffice.payments.views import blueprint as payment_officers
     from backoffice.verify.lookup import verify_blueprint
 
@@ -85,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
     app.register_blueprint(consent)
+    app.register_blueprint(optin)
 
 
 def register_commands(app: Flask) -> None:

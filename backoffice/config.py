@@ -48,6 +48,15 @@ class Config:
         self.WHATSAPP_DISPLAY_NUMBERS = env.get("WHATSAPP_DISPLAY_NUMBERS") or ",".join(
             f"{number}:9111{number[-8:]}" for number in department_numbers(self.WHATSAPP_NUMBERS).values()
         )
+        # Outgoing mail (email opt-in): aiosmtpd on loopback in development and tests, a real relay in production.
+        self.SMTP_HOST = env.get("SMTP_HOST", "127.0.0.1")
+        self.SMTP_PORT = int(env.get("SMTP_PORT", "8025"))
+        self.SMTP_USERNAME = env.get("SMTP_USERNAME", "")
+        self.SMTP_PASSWORD = env.get("SMTP_PASSWORD", "")
+        self.SMTP_STARTTLS = env.get("SMTP_STARTTLS", "0") == "1"
+        self.MAIL_FROM = env.get("MAIL_FROM", "Seva <no-reply@seva.delhi.gov.in>")
+        # How long an email's confirmation link works (it works once).
+        self.EMAIL_CONFIRM_HOURS = int(env.get("EMAIL_CONFIRM_HOURS", "24"))
         # Shared with the telephony provider, which signs its missed-call callbacks with it (standins/telephony.py).
         self.TELEPHONY_WEBHOOK_SECRET = env.get("TELEPHONY_WEBHOOK_SECRET", "dev-telephony-webhook-secret")
         self.PAYMENTS = PaymentSettings.from_env(env)

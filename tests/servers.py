@@ -89,6 +89,16 @@ def standin_process(
         yield f"http://127.0.0.1:{port}"
 
 
+@contextmanager
+def mail_server(maildir: Path) -> Iterator[int]:
+    """aiosmtpd, the real SMTP server of development, as its own process keeping every mail in `maildir`."""
+    port = free_port()
+    cmd = [str(STANDIN_PYTHON), "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox",
+           str(maildir)]  # fmt: skip
+    with running(cmd, dict(os.environ), port):
+        yield port
+
+
 @asynccontextmanager
 async def serving(app: web.Application) -> AsyncIterator[str]:
     """Serve an aiohttp app on a free loopback port for the block; yields its base URL."""

@@ -27,7 +27,7 @@ from backoffice.notifications.numbers import sender_number
 from backoffice.notifications.send import graph_client
 
 WELCOME_TEMPLATE = "consent_welcome"
-HOW = {"missed_call": ("मिस्ड कॉल", "missed call"), "sms": ("SMS", "SMS")}
+HOW = {"missed_call": ("मिस्ड कॉल", "missed call"), "sms": ("SMS", "SMS"), "email": ("ईमेल", "email")}
 # A signed callback older than this is refused, so a captured one cannot be replayed later.
 CALLBACK_MAX_AGE_SECONDS = 300
 

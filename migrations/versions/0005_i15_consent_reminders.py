@@ -1,4 +1,4 @@
-"""Consent ledger, campaigns, suppressed messages and reminders; the old opted_in flag moves into the ledger
+"""Consent ledger, campaigns, opt-in requests, email opt-ins, suppressed messages and reminders; the old opted_in flag moves into the ledger
 
 Revision ID: i15
 Revises: 0004
@@ -64,6 +64,18 @@ def upgrade():
         sa.UniqueConstraint("evidence", name=op.f("uq_consent_optin_requests_evidence")),
     )
     op.create_table(
+        "email_optins",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("mobile_masked", sa.String(length=20), nullable=False),
+        sa.Column("language", sa.String(length=2), nullable=False),
+        sa.Column("notice_version", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(), nullable=True),
+        sa.Column("unsubscribed_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_email_optins")),
+    )
+    op.create_table(
         "suppressed_messages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("citizen_id", sa.String(length=64), nullable=False),
@@ -126,5 +138,6 @@ def downgrade():
     op.drop_table("suppressed_messages")
     op.drop_table("consent_campaigns")
     op.drop_table("consent_optin_requests")
+    op.drop_table("email_optins")
     op.drop_index("ix_consent_entries_citizen_purpose", table_name="consent_entries")
     op.drop_table("consent_entries")
