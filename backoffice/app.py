@@ -29,6 +29,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.applications import models as _applications  # noqa: F401
     from backoffice.audit import models as _audit  # noqa: F401
     from backoffice.auth import models as _auth  # noqa: F401
+    from backoffice.broadcasts import models as _broadcasts  # noqa: F401
     from backoffice.citizens import models as _citizens  # noqa: F401
     from backoffice.consent import models as _consent  # noqa: F401
     from backoffice.documents import models as _documents  # noqa: F401
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from backoffice.api.blueprint import blueprint as api
     from backoffice.auth.routes import blueprint as auth
+    from backoffice.broadcasts.views import blueprint as broadcasts
     from backoffice.consent.views import blueprint as consent
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
@@ -88,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(payment_officers)
     app.register_blueprint(consent)
     app.register_blueprint(optin)
+    app.register_blueprint(broadcasts)
 
 
 def register_commands(app: Flask) -> None:

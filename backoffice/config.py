@@ -48,6 +48,12 @@ class Config:
         self.WHATSAPP_DISPLAY_NUMBERS = env.get("WHATSAPP_DISPLAY_NUMBERS") or ",".join(
             f"{number}:9111{number[-8:]}" for number in department_numbers(self.WHATSAPP_NUMBERS).values()
         )
+        # Broadcasts: messages per second (Meta's default cap per number is 80) and the number's messaging tier,
+        # unique users per 24 h (1000, 10000, 100000; 0 for unlimited).
+        self.BROADCAST_RATE = float(env.get("BROADCAST_RATE", "80"))
+        self.WHATSAPP_TIER_LIMIT = int(env.get("WHATSAPP_TIER_LIMIT", "1000"))
+        # Where the WhatsApp channel keeps Meta's statuses per message (bot/whatsapp/dedup.py), read for reports.
+        self.WHATSAPP_STATUS_PREFIX = env.get("WHATSAPP_STATUS_PREFIX", "seva:wa:status")
         # Outgoing mail (email opt-in): aiosmtpd on loopback in development and tests, a real relay in production.
         self.SMTP_HOST = env.get("SMTP_HOST", "127.0.0.1")
         self.SMTP_PORT = int(env.get("SMTP_PORT", "8025"))
@@ -81,6 +87,7 @@ class Config:
                 "backoffice.payments.tasks",
                 "backoffice.reminders.tasks",
                 "backoffice.optin.tasks",
+                "backoffice.broadcasts.tasks",
             ],
             "beat_schedule": {
                 # Documents attached while the broker was down get their OCR queued again.
@@ -92,6 +99,11 @@ class Config:
                 "reconcile-payments": {
                     "task": "backoffice.payments_tasks.reconcile_payments",
                     "schedule": float(env.get("PAYMENT_RECONCILE_SECONDS", "300")),
+                },
+                # Scheduled broadcasts whose time has come.
+                "send-scheduled-broadcasts": {
+                    "task": "backoffice.broadcasts.tasks.send_scheduled",
+                    "schedule": float(env.get("BROADCAST_SWEEP_SECONDS", "60")),
                 },
                 # Reminders due now go out (never in quiet hours, never twice: backoffice/reminders).
                 "send-due-reminders": {

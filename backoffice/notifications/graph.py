@@ -76,11 +76,14 @@ class GraphClient:
         language: str,
         parameters: tuple[str, ...],
         button_payloads: tuple[str, ...] = (),
+        header: dict | None = None,
     ) -> str:
-        """Send an approved template with its body parameters (and its quick-reply buttons' payloads); return the id."""
+        """Send an approved template with its body parameters, an optional media header and quick-reply payloads."""
         components: list[dict] = [
             {"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}
         ]
+        if header is not None:
+            components.insert(0, {"type": "header", "parameters": [header]})
         components += [
             {"type": "button", "sub_type": "quick_reply", "index": str(index),
              "parameters": [{"type": "payload", "payload": payload}]}

@@ -11,16 +11,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 
-ROLES = ("admin", "officer", "approver", "csc_operator", "nlu_trainer")
+ROLES = ("admin", "officer", "approver", "csc_operator", "nlu_trainer", "broadcaster")
 ROLE_LABELS = {
     "admin": "Administrator",
     "officer": "Officer (verifier)",
     "approver": "Approver",
     "csc_operator": "CSC operator",
     "nlu_trainer": "NLU trainer",
+    "broadcaster": "Broadcaster",
 }
 # Roles whose work is one department's applications, and who must see no other department's.
 DEPARTMENT_ROLES = ("officer", "approver")
+# Roles that belong to one department without seeing its applications: announcements to its citizens.
+DEPARTMENT_SCOPED_ROLES = (*DEPARTMENT_ROLES, "broadcaster")
 
 
 class Department(db.Model):

@@ -33,10 +33,10 @@ from catalog.model import known_language
 
 log = logging.getLogger(__name__)
 MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
-# Meta's errors that mean this number cannot get the message (not on WhatsApp, blocked, re-engagement): the
-# reminder is marked failed for that reason; consent is never withdrawn on an error.
 ALREADY = "already"  # reminded (or suppressed, or failed) on an earlier sweep
-CANNOT_RECEIVE = frozenset({131026, 131047, 131049, 131050, 131051})
+# Meta's errors that mean this number cannot get the message (not on WhatsApp, unsupported, limits): the
+# reminder is marked failed for that reason; consent is never withdrawn on an error.
+CANNOT_RECEIVE = frozenset({131026, 131049, 131050, 131051})
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Consent ledger, campaigns, opt-in requests, email opt-ins, suppressed messages and reminders; the old opted_in flag moves into the ledger
+"""Consent ledger, campaigns, opt-in requests, email opt-ins, suppressed messages, reminders, broadcasts; the old opted_in flag moves into the ledger
 
 Revision ID: i15
 Revises: 0004
@@ -111,6 +111,56 @@ def upgrade():
     op.create_index(op.f("ix_reminders_citizen_id"), "reminders", ["citizen_id"])
     op.create_index(op.f("ix_reminders_sent_at"), "reminders", ["sent_at"])
 
+    op.create_table(
+        "broadcasts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("department_code", sa.String(length=32), nullable=False),
+        sa.Column("title", sa.String(length=60), nullable=False),
+        sa.Column("text_en", sa.Text(), nullable=False),
+        sa.Column("text_hi", sa.Text(), nullable=False),
+        sa.Column("media_id", sa.String(length=80), nullable=True),
+        sa.Column("media_kind", sa.String(length=10), nullable=True),
+        sa.Column("media_filename", sa.String(length=120), nullable=True),
+        sa.Column("service", sa.String(length=64), nullable=True),
+        sa.Column("pincode", sa.String(length=6), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=True),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("paused_reason", sa.String(length=120), nullable=True),
+        sa.Column("created_by", sa.String(length=60), nullable=False),
+        sa.Column("approved_by", sa.String(length=60), nullable=True),
+        sa.Column("send_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["department_code"], ["departments.code"], name=op.f("fk_broadcasts_department_code_departments")
+        ),  # fmt: skip
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_broadcasts")),
+    )
+    op.create_index(op.f("ix_broadcasts_department_code"), "broadcasts", ["department_code"])
+    op.create_table(
+        "broadcast_recipients",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("broadcast_id", sa.Integer(), nullable=False),
+        sa.Column("citizen_id", sa.String(length=64), nullable=False),
+        sa.Column("state", sa.String(length=14), nullable=False),
+        sa.Column("message_id", sa.String(length=80), nullable=True),
+        sa.Column("delivery", sa.String(length=10), nullable=True),
+        sa.Column("error_code", sa.Integer(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["broadcast_id"], ["broadcasts.id"], name=op.f("fk_broadcast_recipients_broadcast_id_broadcasts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["citizen_id"], ["citizens.id"], name=op.f("fk_broadcast_recipients_citizen_id_citizens")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_broadcast_recipients")),
+        sa.UniqueConstraint("broadcast_id", "citizen_id", name="uq_broadcast_recipients_citizen"),
+    )
+    op.create_index(op.f("ix_broadcast_recipients_broadcast_id"), "broadcast_recipients", ["broadcast_id"])
+    op.create_index(op.f("ix_broadcast_recipients_message_id"), "broadcast_recipients", ["message_id"])
+    op.create_index(op.f("ix_broadcast_recipients_sent_at"), "broadcast_recipients", ["sent_at"])
+
     # The old flag becomes ledger entries: a START once recorded is a grant of updates and reminders.
     op.execute(
         "INSERT INTO consent_entries (citizen_id, purpose, department, granted, channel, evidence, notice_version, at) "
@@ -134,6 +184,8 @@ def downgrade():
         "WHERE e.purpose = 'updates' AND e.id = (SELECT MAX(id) FROM consent_entries l "
         "WHERE l.citizen_id = e.citizen_id AND l.purpose = 'updates' AND l.department = '') AND e.granted)"
     )
+    op.drop_table("broadcast_recipients")
+    op.drop_table("broadcasts")
     op.drop_table("reminders")
     op.drop_table("suppressed_messages")
     op.drop_table("consent_campaigns")

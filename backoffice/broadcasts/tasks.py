@@ -1,0 +1,23 @@
+"""The broadcast's Celery tasks: send one, and send the scheduled ones whose time has come."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from backoffice.broadcasts.sending import send
+from backoffice.broadcasts.services import due_scheduled
+
+
+@shared_task(name="backoffice.broadcasts.tasks.send_broadcast", acks_late=True, ignore_result=True)
+def send_broadcast(broadcast_id: int) -> str:
+    """Send the pending recipients of one approved broadcast (a re-delivered task skips those already sent)."""
+    return send(broadcast_id)
+
+
+@shared_task(name="backoffice.broadcasts.tasks.send_scheduled", ignore_result=True)
+def send_scheduled() -> int:
+    """Start every approved broadcast whose scheduled time has passed."""
+    due = due_scheduled()
+    for broadcast_id in due:
+        send_broadcast.delay(broadcast_id)
+    return len(due)
