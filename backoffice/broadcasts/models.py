@@ -12,8 +12,10 @@ from backoffice.extensions import db
 
 # Broadcast states: composed, approved by a second person (sent at send_at), sending, paused, done.
 DRAFT, APPROVED, SENDING, PAUSED, DONE = "draft", "approved", "sending", "paused", "done"
-# Recipient states: waiting, taken by a sender, accepted by Meta, refused, cannot receive (never a withdrawal).
+# Recipient states: waiting, taken by a sender, accepted by Meta, refused, cannot receive (never a withdrawal),
+# and in doubt (its sender died between taking it and recording Meta's answer: not sent again).
 PENDING, CLAIMED, SENT, FAILED, UNDELIVERABLE = "pending", "claimed", "sent", "failed", "undeliverable"
+IN_DOUBT = "in_doubt"
 
 
 class Broadcast(db.Model):
@@ -37,6 +39,7 @@ class Broadcast(db.Model):
     created_by: Mapped[str] = mapped_column(String(60))
     approved_by: Mapped[str | None] = mapped_column(String(60))
     send_at: Mapped[datetime | None] = mapped_column(DateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)  # the sender's hold (sending.py)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 

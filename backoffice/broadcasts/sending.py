@@ -13,13 +13,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from backoffice.broadcasts.models import (
     APPROVED,
     CLAIMED,
     DONE,
     FAILED,
+    IN_DOUBT,
     PAUSED,
     PENDING,
     SENDING,
@@ -42,6 +43,9 @@ TEMPLATE = "department_announcement"
 PAUSE_CODES = frozenset({131048, 132015, 132016, 368, 80007})
 # Meta's "this user cannot get it": undeliverable, unsupported, ecosystem limits, not a WhatsApp user.
 CANNOT_RECEIVE = frozenset({131026, 131049, 131050, 131051})
+# How long a sender holds a broadcast without renewing; a killed worker's broadcast is taken over after it.
+LEASE = timedelta(seconds=30)
+BUSY = "busy"
 # Rate limits: wait and try the same recipient again, a few times.
 BACK_OFF = frozenset({130429, 131056})
 
@@ -92,68 +96,99 @@ def _send_one(client: GraphClient, number: str, broadcast: Broadcast, citizen: C
 
 
 def _pause(broadcast: Broadcast, reason: str) -> str:
-    broadcast.state, broadcast.paused_reason = PAUSED, reason[:120]
+    broadcast.state, broadcast.paused_reason, broadcast.lease_until = PAUSED, reason[:120], None
     db.session.commit()
     log.warning("broadcast %s paused: %s", broadcast.id, reason)
     return PAUSED
 
 
-def send(broadcast_id: int, client: GraphClient | None = None, pacer: Pacer | None = None) -> str:
-    """Send every pending recipient of an approved broadcast; return its state when this run stops."""
+def _take(broadcast_id: int) -> bool:
+    """Hold the broadcast's sending lease: one sender at a time, and a dead sender's lease runs out."""
+    now = utcnow()
     taken = db.session.execute(
-        update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.state.in_((APPROVED, SENDING)))
-        .values(state=SENDING)
+        update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.state.in_((APPROVED, SENDING)),
+                                or_(Broadcast.lease_until.is_(None), Broadcast.lease_until < now))
+        .values(state=SENDING, lease_until=now + LEASE)
     ).rowcount  # fmt: skip
     db.session.commit()
+    return taken == 1
+
+
+def _renew(broadcast_id: int) -> bool:
+    """Extend the lease; False when an officer paused the broadcast meanwhile."""
+    renewed = db.session.execute(
+        update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.state == SENDING)
+        .values(lease_until=utcnow() + LEASE)
+    ).rowcount  # fmt: skip
+    db.session.commit()
+    return renewed == 1
+
+
+def send(broadcast_id: int, client: GraphClient | None = None, pacer: Pacer | None = None) -> str:
+    """Send every pending recipient of an approved broadcast; its state when this run stops ("busy": leased)."""
     broadcast = db.session.get(Broadcast, broadcast_id)
-    if not taken:
+    if broadcast is None or broadcast.state not in (APPROVED, SENDING):
         return broadcast.state if broadcast else "unknown"
+    if not _take(broadcast_id):
+        return BUSY
+    # A recipient claimed by a sender that died may or may not have been sent: never send it twice.
+    db.session.execute(
+        update(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast_id,
+                                         BroadcastRecipient.state == CLAIMED).values(state=IN_DOUBT)
+    )  # fmt: skip
+    db.session.commit()
+    db.session.refresh(broadcast)
     config = current_app.config
     client = client or graph_client()
     pacer = pacer or Pacer(config["BROADCAST_RATE"])
     number = department_number(broadcast.department_code)
     room = config["WHATSAPP_TIER_LIMIT"] - _reached_today(number) if config["WHATSAPP_TIER_LIMIT"] else None
     while True:
-        batch = db.session.scalars(
-            select(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast_id,
-                                             BroadcastRecipient.state == PENDING)
+        batch = db.session.execute(
+            select(BroadcastRecipient.id, BroadcastRecipient.citizen_id)
+            .where(BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.state == PENDING)
             .order_by(BroadcastRecipient.id).limit(500)
         ).all()  # fmt: skip
         if not batch:
             break
-        for recipient in batch:
-            if db.session.get(Broadcast, broadcast_id).state != SENDING:
-                return PAUSED  # an officer paused it from the page
+        for recipient_id, citizen_id in batch:
             if room is not None and room <= 0:
                 return _pause(broadcast, "tier: the number's unique users for 24 h are used up")
+            # Wait for the slot before claiming, so a sender killed while it waits leaves nothing in doubt.
+            pacer.wait()
+            if not _renew(broadcast_id):
+                return PAUSED  # an officer paused it from the page
             claimed = db.session.execute(
-                update(BroadcastRecipient).where(BroadcastRecipient.id == recipient.id,
+                update(BroadcastRecipient).where(BroadcastRecipient.id == recipient_id,
                                                  BroadcastRecipient.state == PENDING)
                 .values(state=CLAIMED, attempts=BroadcastRecipient.attempts + 1)
             ).rowcount  # fmt: skip
             db.session.commit()
             if not claimed:
-                continue  # another sender took it
-            citizen = db.session.get(Citizen, recipient.citizen_id)
-            outcome = _attempt(client, number, broadcast, citizen, recipient, pacer)
+                continue
+            recipient = db.session.get(BroadcastRecipient, recipient_id)
+            outcome = _attempt(
+                client, number, broadcast, db.session.get(Citizen, citizen_id), recipient, pacer
+            )
             if outcome is not None:
                 return _pause(broadcast, outcome)
             if recipient.state == SENT and room is not None:
                 room -= 1
-    broadcast.state, broadcast.finished_at = DONE, utcnow()
+    broadcast.state, broadcast.finished_at, broadcast.lease_until = DONE, utcnow(), None
     db.session.commit()
     return DONE
 
 
 def _attempt(client, number, broadcast, citizen, recipient, pacer) -> str | None:
     """Send to one recipient (backing off on rate limits); a pause reason, or None to go on."""
-    for _ in range(4):
-        pacer.wait()
+    for attempt in range(4):
+        if attempt:
+            pacer.sleep(1.0)
+            pacer.wait()
         try:
             recipient.message_id = _send_one(client, number, broadcast, citizen)
         except GraphError as error:
             if error.code in BACK_OFF:
-                pacer.sleep(1.0)
                 continue
             recipient.error_code = error.code
             if error.code in PAUSE_CODES:

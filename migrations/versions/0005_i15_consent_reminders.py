@@ -129,6 +129,7 @@ def upgrade():
         sa.Column("created_by", sa.String(length=60), nullable=False),
         sa.Column("approved_by", sa.String(length=60), nullable=True),
         sa.Column("send_at", sa.DateTime(), nullable=True),
+        sa.Column("lease_until", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
