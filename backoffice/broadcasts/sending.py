@@ -7,11 +7,13 @@ mean "this number cannot receive" mark the recipient undeliverable and never tou
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
 
+import httpx
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 
@@ -138,8 +140,16 @@ def send(broadcast_id: int, client: GraphClient | None = None, pacer: Pacer | No
     )  # fmt: skip
     db.session.commit()
     db.session.refresh(broadcast)
+    if client is None:
+        with httpx.Client(timeout=15.0) as http:
+            return _send_all(broadcast, dataclasses.replace(graph_client(), http=http), pacer)
+    return _send_all(broadcast, client, pacer)
+
+
+def _send_all(broadcast: Broadcast, client: GraphClient, pacer: Pacer | None) -> str:
+    """The sending loop of `send`, once the lease is held."""
     config = current_app.config
-    client = client or graph_client()
+    broadcast_id = broadcast.id
     pacer = pacer or Pacer(config["BROADCAST_RATE"])
     number = department_number(broadcast.department_code)
     room = config["WHATSAPP_TIER_LIMIT"] - _reached_today(number) if config["WHATSAPP_TIER_LIMIT"] else None
