@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import FAILURES, backoffice
-from actions.turn import Turn, language_of, latest_turn
+from actions.turn import Turn, citizen_of, language_of, latest_turn
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ async def give_consent(dispatcher: CollectingDispatcher, tracker: Tracker, turn:
     if turn.entities.get("optin_request"):  # the welcome template's button after a missed call or an SMS
         body["optin_request"] = str(turn.entities["optin_request"])
     try:
-        result = await backoffice.record_consent(tracker.sender_id, **body)
+        result = await backoffice.record_consent(citizen_of(tracker), **body)
     except FAILURES:
         dispatcher.utter_message(response="utter_try_later")
         return
@@ -84,7 +84,7 @@ async def withdraw_consent(dispatcher: CollectingDispatcher, tracker: Tracker, t
     if purpose:
         body["purposes"] = [purpose]
     try:
-        await backoffice.record_consent(tracker.sender_id, **body)
+        await backoffice.record_consent(citizen_of(tracker), **body)
     except FAILURES:
         dispatcher.utter_message(response="utter_try_later")
         return
@@ -94,10 +94,10 @@ async def withdraw_consent(dispatcher: CollectingDispatcher, tracker: Tracker, t
 async def offer_updates(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """After a citizen's first application, ask once whether they want its updates on WhatsApp."""
     try:
-        profile = await backoffice.citizen(tracker.sender_id)
+        profile = await backoffice.citizen(citizen_of(tracker))
         if profile is None or profile["consent"]["updates"]:
             return
-        if len(await backoffice.applications(tracker.sender_id)) != 1:
+        if len(await backoffice.applications(citizen_of(tracker))) != 1:
             return
     except FAILURES:
         return  # the offer can wait for the next application; the submission itself went through
@@ -155,7 +155,7 @@ class ActionSnoozeReminder(Action):
             dispatcher.utter_message(response="utter_reminder_gone")
             return []
         try:
-            result = await backoffice.snooze_reminder(int(reminder), tracker.sender_id)
+            result = await backoffice.snooze_reminder(int(reminder), citizen_of(tracker))
         except FAILURES:
             dispatcher.utter_message(response="utter_try_later")
             return []
