@@ -384,6 +384,28 @@ def openapi_document() -> dict[str, Any]:
                 },
             }
         },
+        "/telephony/missed-call": {
+            "post": {
+                "summary": "The telephony provider's missed-call callback (Exotel Passthru fields), signed with "
+                "X-Telephony-Signature (public; forged or stale is 401)",
+                "security": [],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"outcome": {"type": "string"}}}),
+                    "default": PROBLEM,
+                },
+            }
+        },
+        "/sms/inbound": {
+            "post": {
+                "summary": "A citizen's SMS to the long code (START, STOP), forwarded signed by the SMS provider "
+                "(public; forged or stale is 401)",
+                "security": [],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"outcome": {"type": "string"}}}),
+                    "default": PROBLEM,
+                },
+            }
+        },
         "/payments/razorpay/webhook": {
             "post": {
                 "summary": "Razorpay's webhook, signed with X-Razorpay-Signature (public; looked up before it counts)",
