@@ -29,6 +29,13 @@ class Config:
         self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", "30"))
         # Failed sign-ins allowed per minute for one address and username before further tries are refused.
         self.LOGIN_ATTEMPTS_PER_MINUTE = int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "5"))
+        # `SEVA_ENV=production` turns on what development may do without (the second factor for every role).
+        self.SEVA_ENV = env.get("SEVA_ENV", "development")
+        production = self.SEVA_ENV == "production"
+        self.TWO_FACTOR_REQUIRED = env.get("SEVA_REQUIRE_2FA", "1" if production else "0") == "1"
+        # Refused second-factor codes allowed per minute for one account, and for one address over all accounts.
+        self.TWO_FACTOR_ATTEMPTS_PER_MINUTE = int(env.get("TWO_FACTOR_ATTEMPTS_PER_MINUTE", "5"))
+        self.TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE = int(env.get("TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE", "20"))
         self.QUEUE_PAGE_SIZE = int(env.get("QUEUE_PAGE_SIZE", "25"))
         self.ARGON2_TIME_COST = int(env.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(env.get("ARGON2_MEMORY_COST", "65536"))

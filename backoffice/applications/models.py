@@ -13,6 +13,7 @@ from backoffice.core.clock import utcnow
 from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.people.models import Department, User
+from backoffice.vault.models import AadhaarRecord
 
 # Statuses in which the department still owes a decision (workflow.PENDING); the queue's partial index covers them.
 PENDING_STATUSES = ("submitted", "payment_pending", "document_check", "under_review", "query_raised")
@@ -71,6 +72,8 @@ class Application(db.Model):
     events: Mapped[list[ApplicationEvent]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
     )
+    # The sealed full numbers of the Aadhaar answers (the answers hold them masked); they go with the application.
+    aadhaar_records: Mapped[list[AadhaarRecord]] = relationship(cascade="all, delete-orphan")
 
 
 class ApplicationEvent(db.Model):

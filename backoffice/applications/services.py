@@ -17,6 +17,7 @@ from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.jobs.after_commit import enqueue_after_commit
 from backoffice.people import services as people
+from backoffice.vault import services as vault
 from catalog import Service, load_catalog
 from catalog.fees import ChargeError, application_charge
 from catalog.money import display
@@ -133,7 +134,14 @@ def create_draft(body: dict[str, Any]) -> tuple[Application, bool]:
     )
     db.session.add(draft)
     db.session.flush()
+    draft.answers = _sealed(draft, service)
     return draft, True
+
+
+def _sealed(application: Application, service: Service) -> dict[str, Any]:
+    """The answers to store: every full Aadhaar number goes to the vault and stays here only masked."""
+    aadhaar = [f.id for f in service.fields if f.type == "aadhaar"]
+    return vault.keep(application.id, aadhaar, application.answers) if aadhaar else application.answers
 
 
 def _citizen_field(body: dict[str, Any]) -> str:
@@ -155,7 +163,8 @@ def update_draft(draft_id: int, body: dict[str, Any]) -> Application:
     """Merge checked answers into a draft; a None value removes that answer."""
     citizen_id = _citizen_field(body)
     draft = citizen_draft(draft_id, citizen_id)
-    checked = check_answers(service_or_404(draft.service), body.get("answers") or {})
+    service = service_or_404(draft.service)
+    checked = check_answers(service, body.get("answers") or {})
     merged = dict(draft.answers)
     for key, value in checked.items():
         if value is None:
@@ -163,6 +172,7 @@ def update_draft(draft_id: int, body: dict[str, Any]) -> Application:
         else:
             merged[key] = value
     draft.answers = merged
+    draft.answers = _sealed(draft, service)
     draft.updated_at = utcnow()
     citizens.touch(citizen_id)
     return draft
