@@ -35,7 +35,15 @@ class Config:
         self.TWO_FACTOR_REQUIRED = env.get("SEVA_REQUIRE_2FA", "1" if production else "0") == "1"
         # Refused second-factor codes allowed per minute for one account, and for one address over all accounts.
         self.TWO_FACTOR_ATTEMPTS_PER_MINUTE = int(env.get("TWO_FACTOR_ATTEMPTS_PER_MINUTE", "5"))
-        self.TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE = int(env.get("TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE", "20"))
+        self.TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE = int(
+            env.get("TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE", "20")
+        )
+        # Days to answer a data principal's request, and a grievance (the DPDP Rules allow at most 90 for one).
+        self.RIGHTS_RESPONSE_DAYS = int(env.get("RIGHTS_RESPONSE_DAYS", "30"))
+        self.GRIEVANCE_RESPONSE_DAYS = int(env.get("GRIEVANCE_RESPONSE_DAYS", "30"))
+        # Published on /privacy/rights: who answers grievances, and how to reach them.
+        self.GRIEVANCE_OFFICER = env.get("GRIEVANCE_OFFICER", "Grievance Officer, e-District Delhi")
+        self.GRIEVANCE_OFFICER_EMAIL = env.get("GRIEVANCE_OFFICER_EMAIL", "grievance@seva.example")
         self.QUEUE_PAGE_SIZE = int(env.get("QUEUE_PAGE_SIZE", "25"))
         self.ARGON2_TIME_COST = int(env.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(env.get("ARGON2_MEMORY_COST", "65536"))
@@ -66,12 +74,20 @@ class Config:
                 "backoffice.issuing.tasks",
                 "backoffice.ocr.tasks",
                 "backoffice.payments.tasks",
+                "backoffice.retention.tasks",
+                "backoffice.rights.tasks",
+                "backoffice.breach.tasks",
             ],
             "beat_schedule": {
                 # Documents attached while the broker was down get their OCR queued again.
                 "requeue-unverified-documents": {
                     "task": "backoffice.ocr.tasks.requeue_unverified_documents",
                     "schedule": float(env.get("OCR_SWEEP_SECONDS", "300")),
+                },
+                # Drafts, documents and OCR text whose purpose has ended are deleted (docs/retention.md).
+                "apply-retention": {
+                    "task": "backoffice.retention.tasks.apply_retention",
+                    "schedule": float(env.get("RETENTION_RUN_SECONDS", "86400")),
                 },
                 # Payments still open after PAYMENT_STALE_MINUTES are looked up at the provider.
                 "reconcile-payments": {

@@ -57,7 +57,11 @@ class SessionRedisTrackerStore(RedisTrackerStore):
     """`tracker_store: type: bot.tracker_store.SessionRedisTrackerStore`, with RedisTrackerStore's settings."""
 
     def __init__(
-        self, domain: Domain, host: str = "localhost", retention_days: float | str | None = None, **kwargs: Any
+        self,
+        domain: Domain,
+        host: str = "localhost",
+        retention_days: float | str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(domain, host=host, **kwargs)
         # Events older than this are deleted at the conversation's next save (never from the current session).

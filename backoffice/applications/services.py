@@ -47,7 +47,7 @@ def service_or_404(service_id: str) -> Service:
     return service
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
@@ -69,7 +69,7 @@ def check_answers(service: Service, answers: dict[str, Any]) -> dict[str, Any]:
             continue
         result = check_service_answer(service, field, str(value))
         if result.ok:
-            checked[field_id] = _jsonable(result.value)
+            checked[field_id] = jsonable(result.value)
         else:
             errors.append(
                 {
@@ -134,11 +134,11 @@ def create_draft(body: dict[str, Any]) -> tuple[Application, bool]:
     )
     db.session.add(draft)
     db.session.flush()
-    draft.answers = _sealed(draft, service)
+    draft.answers = sealed(draft, service)
     return draft, True
 
 
-def _sealed(application: Application, service: Service) -> dict[str, Any]:
+def sealed(application: Application, service: Service) -> dict[str, Any]:
     """The answers to store: every full Aadhaar number goes to the vault and stays here only masked."""
     aadhaar = [f.id for f in service.fields if f.type == "aadhaar"]
     return vault.keep(application.id, aadhaar, application.answers) if aadhaar else application.answers
@@ -172,7 +172,7 @@ def update_draft(draft_id: int, body: dict[str, Any]) -> Application:
         else:
             merged[key] = value
     draft.answers = merged
-    draft.answers = _sealed(draft, service)
+    draft.answers = sealed(draft, service)
     draft.updated_at = utcnow()
     citizens.touch(citizen_id)
     return draft

@@ -46,7 +46,9 @@ def _code_keys(ip: str | None, user_id: int) -> tuple[str, str]:
 
 def _failures(key: str) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == key, LoginAttempt.at >= utcnow() - WINDOW)
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.key == key, LoginAttempt.at >= utcnow() - WINDOW)
     )
 
 

@@ -121,3 +121,27 @@ def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) 
         return OPTED_OUT
     client.send_template(number, citizen.wa_id, "resume_conversation", language, ())
     return SENT_TEMPLATE
+
+
+def send_utility_template(
+    citizen_id: str, name: str, parameters: tuple[str, ...], client: GraphClient | None = None
+) -> str:
+    """Send an approved utility template to a citizen, in their language, from the number they last wrote to.
+
+    For notices the law requires (a breach notice): a template goes whatever the 24 h window, but only to a
+    citizen who opted in to WhatsApp messages; the caller finds another way to reach the others.
+    """
+    from backoffice.citizens.models import Citizen
+
+    citizen = db.session.get(Citizen, citizen_id)
+    if citizen is None or not citizen.wa_id:
+        return NO_ADDRESS
+    if not citizen.opted_in:
+        return OPTED_OUT
+    number = citizen.phone_number_id or sender_number(current_app.config["WHATSAPP_NUMBERS"], "general", None)
+    if not number:
+        return NO_ADDRESS
+    client = client or graph_client()
+    client.send_template(number, citizen.wa_id, name, known_language(citizen.language), parameters)
+    log.info("sent template %s to %s", name, _masked(citizen.wa_id))
+    return SENT_TEMPLATE

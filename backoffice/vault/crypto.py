@@ -85,7 +85,9 @@ class VaultKeys:
         elif secret:
             mac_key = _derive(secret, b"seva aadhaar lookup key")
         else:
-            raise VaultKeyError("set SEVA_AADHAAR_KEYS and SEVA_AADHAAR_HMAC_KEY (or SECRET_KEY in development)")
+            raise VaultKeyError(
+                "set SEVA_AADHAAR_KEYS and SEVA_AADHAAR_HMAC_KEY (or SECRET_KEY in development)"
+            )
         if not keys:
             raise VaultKeyError("set SEVA_AADHAAR_KEYS (id:base64 32-byte key, comma separated)")
         current = configured[0].partition(":")[0] if configured else DERIVED_KEY_ID
@@ -106,7 +108,9 @@ def seal(keys: VaultKeys, digits: str, associated: bytes) -> bytes:
     """Encrypt under the current key, bound to `associated`."""
     header = keys.current.encode("ascii") + b":"
     nonce = os.urandom(12)
-    return header + nonce + AESGCM(keys.keys[keys.current]).encrypt(nonce, digits.encode(), header + associated)
+    return (
+        header + nonce + AESGCM(keys.keys[keys.current]).encrypt(nonce, digits.encode(), header + associated)
+    )
 
 
 def unseal(keys: VaultKeys, blob: bytes, associated: bytes) -> str:

@@ -43,7 +43,9 @@ def keep(application_id: int, aadhaar_fields: Iterable[str], answers: dict[str, 
         digits = str(value)
         if not is_aadhaar_number(digits):
             continue
-        record = _record(application_id, field_id) or AadhaarRecord(application_id=application_id, field_id=field_id)
+        record = _record(application_id, field_id) or AadhaarRecord(
+            application_id=application_id, field_id=field_id
+        )
         record.digest = digest(vault, digits)
         record.sealed = seal(vault, digits, associated_data(application_id, field_id))
         db.session.add(record)

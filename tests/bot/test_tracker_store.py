@@ -126,7 +126,9 @@ async def test_events_past_the_retention_period_go_at_the_next_save_but_never_th
     host, port = redis_url.removeprefix("redis://").split("/")[0].split(":")
     client = redis.Redis(host=host, port=int(port), db=4)
     client.flushdb()
-    store = SessionRedisTrackerStore(DOMAIN, host=host, port=int(port), db=4, key_prefix="seva", retention_days=180)
+    store = SessionRedisTrackerStore(
+        DOMAIN, host=host, port=int(port), db=4, key_prefix="seva", retention_days=180
+    )
     day = 24 * 3600
     now = time.time()
     old, recent = session(3, now - 200 * day), session(3, now - 10 * day)
@@ -155,8 +157,11 @@ async def test_an_aadhaar_number_typed_by_the_citizen_is_stored_masked(stores):
     number = "23456789012" + verhoeff_check_digit("23456789012")
     spaced = f"{number[:4]} {number[4:8]} {number[8:]}"
     events = session(0, time.time()) + [
-        UserUttered(f"my aadhaar is {spaced}", parse_data={"text": spaced, "intent": {"name": "inform"}},
-                    metadata={"whatsapp": {"wa_id": "919800000100"}}),
+        UserUttered(
+            f"my aadhaar is {spaced}",
+            parse_data={"text": spaced, "intent": {"name": "inform"}},
+            metadata={"whatsapp": {"wa_id": "919800000100"}},
+        ),
         SlotSet("answers", {"aadhaar": number}),
     ]
     await store.save(DialogueStateTracker.from_events("citizen", events, DOMAIN.slots))
