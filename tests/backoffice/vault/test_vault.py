@@ -27,7 +27,7 @@ def full_numbers_in_database() -> list[str]:
     """Every row of every table, as text, that holds the full number in any spelling."""
     found = []
     for table in db.metadata.sorted_tables:
-        for row in db.session.execute(text(f"SELECT * FROM {table.name}")):
+        for row in db.session.execute(table.select()):
             flat = " ".join(str(v) for v in row)
             if NUMBER in flat or SPACED in flat or NUMBER in flat.replace(" ", "").replace("-", ""):
                 found.append(f"{table.name}: {flat[:80]}")
