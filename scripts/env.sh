@@ -14,6 +14,8 @@ if [ ! -f "$SEVA_HOME/.env" ]; then
     done
     echo "SEVA_DEMO_PASSWORD=demo-$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')"
     echo "SEVA_DOCUMENT_KEYS=k1:$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    echo "SEVA_AADHAAR_KEYS=k1:$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    echo "SEVA_AADHAAR_HMAC_KEY=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
   } > "$SEVA_HOME/.env"
 fi
 
