@@ -125,3 +125,22 @@ def test_the_migration_seals_the_numbers_already_stored(app):
         }
         assert vault.reveal(7, "aadhaar") == NUMBER
         assert full_numbers_in_database() == []
+
+
+def test_the_officer_sees_other_applications_with_the_same_number_of_their_department_only(
+    app, client, auth, people, submitted
+):
+    first = submitted(citizen="wa-same-1")  # the demo answers share one Aadhaar number
+    second = submitted(citizen="wa-same-2")
+    elsewhere = submitted(service="birth_certificate", citizen="wa-same-3")
+    with app.app_context():
+        numbers = {i: db.session.get(Application, i).number for i in (first, second, elsewhere)}
+        assert first in vault.sharing_the_number(elsewhere)  # an MCD application with the same number
+    auth.login("rev.officer")
+    page = client.get(f"/applications/{first}").get_data(as_text=True)
+    assert 'id="same-aadhaar"' in page and numbers[second] in page
+    assert numbers[elsewhere] not in page  # another department's application is not named
+    auth.logout()
+    auth.login("admin")
+    page = client.get(f"/applications/{first}").get_data(as_text=True)
+    assert numbers[elsewhere] in page and numbers[second] in page  # an administrator sees every department
