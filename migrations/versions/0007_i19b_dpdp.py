@@ -2,7 +2,7 @@
 rights requests, the breach register
 
 Revision ID: i19b
-Revises: 0004
+Revises: i19a
 Create Date: 2026-12-06 07:00:00
 
 """
@@ -17,7 +17,7 @@ from catalog import load_catalog
 from catalog.validation import is_aadhaar_number, mask_aadhaar
 
 revision = "i19b"
-down_revision = "0004"
+down_revision = "i19a"
 branch_labels = None
 depends_on = None
 
