@@ -47,7 +47,9 @@ class Config:
         # (per account and address: a stranger's failures never lock an officer out of their own desk).
         self.LOGIN_ATTEMPTS_PER_MINUTE = int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "5"))
         # Production requires the second factor for every role; development may do without.
-        self.TWO_FACTOR_REQUIRED = env.get("SEVA_REQUIRE_2FA", "1" if self.SEVA_ENV == "production" else "0") == "1"
+        self.TWO_FACTOR_REQUIRED = (
+            env.get("SEVA_REQUIRE_2FA", "1" if self.SEVA_ENV == "production" else "0") == "1"
+        )
         # Refused second-factor codes allowed per minute for one account, and for one address over all accounts.
         self.TWO_FACTOR_ATTEMPTS_PER_MINUTE = int(env.get("TWO_FACTOR_ATTEMPTS_PER_MINUTE", "5"))
         self.TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE = int(
