@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.jobs.celery_app import celery_init_app
     from backoffice.ocr import models as _ocr  # noqa: F401
     from backoffice.people import models as _people  # noqa: F401
+    from backoffice.reports import models as _reports  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
@@ -65,9 +66,12 @@ def register_blueprints(app: Flask) -> None:
     )
     from backoffice.api.blueprint import blueprint as api
     from backoffice.auth.routes import blueprint as auth
+    from backoffice.dashboard.routes import blueprint as dashboard
     from backoffice.issuing.views import blueprint as certificate_officers
+    from backoffice.metrics.routes import blueprint as metrics
     from backoffice.officers.routes import blueprint as officers
     from backoffice.payments.views import blueprint as payment_officers
+    from backoffice.reports.routes import blueprint as reports
     from backoffice.verify.lookup import verify_blueprint
 
     app.register_blueprint(api, url_prefix="/api/v1")
@@ -77,6 +81,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_blueprint())
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
+    app.register_blueprint(dashboard, url_prefix="/admin")
+    app.register_blueprint(reports, url_prefix="/admin")
+    app.register_blueprint(metrics)
 
 
 def register_commands(app: Flask) -> None:

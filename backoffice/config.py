@@ -90,6 +90,11 @@ class Config:
         # Above the largest accepted document (10 MB PDF) plus form overhead; larger bodies are cut off early.
         self.MAX_CONTENT_LENGTH = int(env.get("SEVA_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
         self.JSON_SORT_KEYS = False
+        # The dashboard's live stream: how often it looks for changes, and how long one connection lasts.
+        self.DASHBOARD_TICK_SECONDS = float(env.get("DASHBOARD_TICK_SECONDS", "2"))
+        self.DASHBOARD_STREAM_SECONDS = float(env.get("DASHBOARD_STREAM_SECONDS", "300"))
+        # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
 
 
 class TestConfig(Config):

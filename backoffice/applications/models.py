@@ -39,6 +39,9 @@ class Application(db.Model):
             "ix_applications_department_service", "department_code", "service", "status", "decision_by", "id"
         ),
         Index("ix_applications_citizen", "citizen_id", "submitted_at"),
+        # Dashboards and reports over a date range, and the statutory deadline tile over what is pending.
+        Index("ix_applications_submitted", "submitted_at"),
+        Index("ix_applications_department_submitted", "department_code", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +53,8 @@ class Application(db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     channel: Mapped[str] = mapped_column(String(16), default="whatsapp")
     csc_operator: Mapped[str | None] = mapped_column(String(64))
+    # Taken at submission from the address's PIN code (catalog/delhi_districts.yml): reports are by district.
+    district: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2), default="hi")
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     fee_paise: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,286 @@
+"""A report as a query: what the user picked (`ReportSpec`) becomes one SQL statement over submitted applications.
+
+Grouped reports return one row per combination of the chosen dimensions; a report without dimensions lists the
+applications themselves (one row each: the full export). Dates are India's (IST), as officers count them. The
+same statement runs on PostgreSQL (production) and SQLite (development): the few date and percentile functions
+differ and are chosen by dialect here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Date, Float, and_, case, cast, event, func, literal, literal_column, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql import ColumnElement, Select
+
+from backoffice.applications.models import Application
+from backoffice.extensions import db
+from backoffice.people.models import User
+from catalog.model import Text
+
+IST_OFFSET = timedelta(hours=5, minutes=30)
+DECIDED = ("approved", "issued", "rejected")
+SCREEN_ROWS = 500
+
+DIMENSIONS: dict[str, Text] = {
+    "department": Text(en="Department", hi="विभाग"),
+    "service": Text(en="Service", hi="सेवा"),
+    "status": Text(en="Status", hi="स्थिति"),
+    "district": Text(en="District", hi="ज़िला"),
+    "channel": Text(en="Channel", hi="माध्यम"),
+    "officer": Text(en="Officer", hi="अधिकारी"),
+    "day": Text(en="Day", hi="दिन"),
+    "week": Text(en="Week", hi="सप्ताह"),
+    "month": Text(en="Month", hi="महीना"),
+}
+MEASURES: dict[str, Text] = {
+    "count": Text(en="Applications", hi="आवेदन"),
+    "fees": Text(en="Fees (Rs)", hi="शुल्क (रु)"),
+    "median_days": Text(en="Median processing days", hi="मध्य निपटान दिन"),
+    "p90_days": Text(en="90th percentile processing days", hi="90वाँ प्रतिशतक निपटान दिन"),
+    "within_deadline_pct": Text(en="% decided within deadline", hi="% समय सीमा में निर्णय"),
+    "rejected_pct": Text(en="% rejected", hi="% अस्वीकृत"),
+}
+# Dimensions a filter may name (day, week and month are filtered by the date range instead).
+FILTERABLE = ("department", "service", "status", "district", "channel", "officer")
+# The columns of a report without dimensions: one row per application.
+LISTING = ("number", "department", "service", "status", "district", "channel", "officer", "submitted_at",
+           "decided_at", "decision_by", "fee_rupees")  # fmt: skip
+
+
+class ReportRefused(ValueError):
+    """The report asks for something unknown; the message says what, in English and Hindi."""
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What a report groups by, measures and keeps."""
+
+    dimensions: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ("count",)
+    date_from: date | None = None
+    date_to: date | None = None
+    filters: tuple[tuple[str, str], ...] = field(default=())
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ReportSpec:
+        """Read a spec from a saved report or a form; ReportRefused names the first unknown part."""
+        dimensions = tuple(dict.fromkeys(str(d) for d in data.get("dimensions") or ()))
+        measures = tuple(dict.fromkeys(str(m) for m in data.get("measures") or ())) or ("count",)
+        for name in dimensions:
+            if name not in DIMENSIONS:
+                raise ReportRefused(f"Unknown dimension {name!r} / अज्ञात आयाम")
+        for name in measures:
+            if name not in MEASURES:
+                raise ReportRefused(f"Unknown measure {name!r} / अज्ञात माप")
+        filters = []
+        for name, value in (data.get("filters") or {}).items():
+            if name not in FILTERABLE:
+                raise ReportRefused(f"Cannot filter on {name!r} / इस पर छाँट नहीं सकते")
+            if str(value).strip():
+                filters.append((name, str(value).strip()[:64]))
+        return cls(
+            dimensions, measures, _date(data.get("from")), _date(data.get("to")), tuple(sorted(filters))
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec as saved and as sent back to the page."""
+        return {
+            "dimensions": list(self.dimensions),
+            "measures": list(self.measures),
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "filters": dict(self.filters),
+        }
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The report's column names, in order."""
+        return self.dimensions + self.measures if self.dimensions else LISTING
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ReportRefused(f"A date is YYYY-MM-DD, not {value!r} / तारीख YYYY-MM-DD") from error
+
+
+class _Dialect:
+    """The date and percentile expressions of one database."""
+
+    def __init__(self, name: str):
+        self.postgres = name == "postgresql"
+
+    def local(self, column: ColumnElement) -> ColumnElement:
+        """A UTC timestamp column as India's local time."""
+        if self.postgres:
+            return column + literal_column("interval '330 minutes'")
+        return func.datetime(column, "+330 minutes")
+
+    def period(self, kind: str, column: ColumnElement) -> ColumnElement:
+        """The IST day, week (from Monday) or month of `column`, as YYYY-MM-DD text."""
+        if self.postgres:
+            return func.to_char(func.date_trunc(kind, self.local(column)), "YYYY-MM-DD")
+        modifiers = {"day": (), "week": ("weekday 0", "-6 days"), "month": ("start of month",)}[kind]
+        return func.date(column, "+330 minutes", *modifiers)
+
+    def local_date(self, column: ColumnElement) -> ColumnElement:
+        """The IST date of a timestamp, comparable with a Date column."""
+        if self.postgres:
+            return cast(self.local(column), Date)
+        return func.date(column, "+330 minutes")
+
+    def days_between(self, start: ColumnElement, end: ColumnElement) -> ColumnElement:
+        """Days (fractional) from `start` to `end`."""
+        if self.postgres:
+            return func.extract("epoch", end - start) / 86400.0
+        return func.julianday(end) - func.julianday(start)
+
+    def percentile(self, fraction: float, value: ColumnElement) -> ColumnElement:
+        """The continuous percentile of `value` within each group (NULLs ignored)."""
+        if self.postgres:
+            return func.percentile_cont(fraction).within_group(value)
+        return func.seva_percentile(value, fraction)
+
+
+class _Percentile:
+    """SQLite aggregate `seva_percentile(value, fraction)`: PostgreSQL's percentile_cont, for development."""
+
+    def __init__(self):
+        self.values: list[float] = []
+        self.fraction = 0.5
+
+    def step(self, value, fraction):
+        if value is not None:
+            self.values.append(float(value))
+        self.fraction = float(fraction)
+
+    def finalize(self):
+        if not self.values:
+            return None
+        ordered = sorted(self.values)
+        position = (len(ordered) - 1) * self.fraction
+        low = int(position)
+        high = min(low + 1, len(ordered) - 1)
+        return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@event.listens_for(Engine, "connect")
+def _add_sqlite_percentile(connection, _record) -> None:
+    if isinstance(connection, sqlite3.Connection):
+        connection.create_aggregate("seva_percentile", 2, _Percentile)
+
+
+def _utc_start(day: date) -> datetime:
+    """The UTC instant an IST day starts."""
+    return datetime.combine(day, time()) - IST_OFFSET
+
+
+def _dimension(name: str, dialect: _Dialect) -> ColumnElement:
+    a = Application
+    return {
+        "department": a.department_code,
+        "service": a.service,
+        "status": a.status,
+        "district": func.coalesce(a.district, literal("unknown")),
+        "channel": a.channel,
+        "officer": func.coalesce(User.username, literal("")),
+        "day": dialect.period("day", a.submitted_at),
+        "week": dialect.period("week", a.submitted_at),
+        "month": dialect.period("month", a.submitted_at),
+    }[name]
+
+
+def _measure(name: str, dialect: _Dialect) -> ColumnElement:
+    a = Application
+    decided = a.status.in_(DECIDED)
+    days = case((decided, dialect.days_between(a.submitted_at, a.decided_at)))
+    judged = and_(decided, a.decision_by.is_not(None), a.decided_at.is_not(None))
+    on_time = and_(judged, dialect.local_date(a.decided_at) <= a.decision_by)
+    return {
+        "count": func.count(a.id),
+        "fees": func.coalesce(func.sum(a.fee_paise), 0) / 100.0,
+        "median_days": dialect.percentile(0.5, days),
+        "p90_days": dialect.percentile(0.9, days),
+        "within_deadline_pct": 100.0
+        * func.sum(case((on_time, 1), else_=0))
+        / func.nullif(func.sum(case((judged, 1), else_=0)), 0),
+        "rejected_pct": 100.0
+        * func.sum(case((a.status == "rejected", 1), else_=0))
+        / func.nullif(func.sum(case((decided, 1), else_=0)), 0),
+    }[name]
+
+
+def _where(spec: ReportSpec, department: str | None, dialect: _Dialect) -> list[ColumnElement]:
+    a = Application
+    conditions: list[ColumnElement] = [a.submitted_at.is_not(None)]
+    if department is not None:
+        conditions.append(a.department_code == department)
+    if spec.date_from:
+        conditions.append(a.submitted_at >= _utc_start(spec.date_from))
+    if spec.date_to:
+        conditions.append(a.submitted_at < _utc_start(spec.date_to + timedelta(days=1)))
+    for name, value in spec.filters:
+        conditions.append(_dimension(name, dialect) == value)
+    return conditions
+
+
+def statement(spec: ReportSpec, department: str | None) -> Select:
+    """The report's SQL; `department` (a head's) is always a condition, whatever the filters say."""
+    dialect = _Dialect(db.session.get_bind().dialect.name)
+    a = Application
+    needs_officer = "officer" in spec.dimensions or any(name == "officer" for name, _ in spec.filters)
+    if not spec.dimensions:
+        query = select(
+            a.number, a.department_code, a.service, a.status, func.coalesce(a.district, literal("unknown")),
+            a.channel, func.coalesce(User.username, literal("")), a.submitted_at, a.decided_at, a.decision_by,
+            cast(a.fee_paise, Float) / 100.0,
+        ).outerjoin(User, User.id == a.assigned_to_id)  # fmt: skip
+        return query.where(*_where(spec, department, dialect)).order_by(a.id)
+    groups = [_dimension(name, dialect).label(name) for name in spec.dimensions]
+    measures = [_measure(name, dialect).label(name) for name in spec.measures]
+    query = select(*groups, *measures).select_from(a)
+    if needs_officer:
+        query = query.outerjoin(User, User.id == a.assigned_to_id)
+    return query.where(*_where(spec, department, dialect)).group_by(*groups).order_by(*groups)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, datetime):
+        return (value + IST_OFFSET).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def run(spec: ReportSpec, department: str | None, limit: int | None = SCREEN_ROWS) -> list[tuple]:
+    """The report's rows for the screen (at most `limit`)."""
+    query = statement(spec, department)
+    if limit is not None:
+        query = query.limit(limit)
+    return [tuple(_cell(v) for v in row) for row in db.session.execute(query)]
+
+
+def stream(spec: ReportSpec, department: str | None, batch: int = 2000) -> Iterator[tuple]:
+    """Every row of the report, fetched `batch` at a time through a server-side cursor (constant memory)."""
+    result = db.session.execute(
+        statement(spec, department), execution_options={"stream_results": True, "yield_per": batch}
+    )
+    for row in result:
+        yield tuple(_cell(v) for v in row)
+
+
+def label_of(column: str, language: str = "en") -> str:
+    """A column's heading in `language`."""
+    text = DIMENSIONS.get(column) or MEASURES.get(column)
+    return text.get(language) if text else column.replace("_", " ")

@@ -1,0 +1,73 @@
+"""Dashboard and reports: applications carry a district (backfilled from the PIN code), saved reports
+
+Revision ID: i16
+Revises: 0004
+Create Date: 2026-12-06 07:00:00
+
+"""
+
+import json
+
+import sqlalchemy as sa
+from alembic import op
+
+from catalog import load_catalog
+from catalog.districts import district_of
+
+revision = "i16"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("district", sa.String(length=32), nullable=True))
+        batch_op.create_index("ix_applications_submitted", ["submitted_at"], unique=False)
+        batch_op.create_index(
+            "ix_applications_department_submitted", ["department_code", "submitted_at"], unique=False
+        )
+    op.create_table(
+        "saved_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("department_code", sa.String(length=32), nullable=True),
+        sa.Column("spec", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"]),
+        sa.ForeignKeyConstraint(["department_code"], ["departments.code"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("saved_reports", schema=None) as batch_op:
+        batch_op.create_index("ix_saved_reports_department_code", ["department_code"], unique=False)
+    _backfill_districts()
+
+
+def _backfill_districts():
+    """Give every submitted application the district of the PIN code among its answers."""
+    pincode_fields = {
+        service.id: [f.id for f in service.fields if f.type == "pincode"]
+        for service in load_catalog().values()
+    }
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.text("SELECT id, service, answers FROM applications WHERE submitted_at IS NOT NULL")
+    ).fetchall()
+    for application_id, service, answers in rows:
+        answers = json.loads(answers) if isinstance(answers, str) else (answers or {})
+        pincode = next((answers.get(f) for f in pincode_fields.get(service, ()) if answers.get(f)), None)
+        connection.execute(
+            sa.text("UPDATE applications SET district = :district WHERE id = :id"),
+            {"district": district_of(pincode), "id": application_id},
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("saved_reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_saved_reports_department_code")
+    op.drop_table("saved_reports")
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.drop_index("ix_applications_department_submitted")
+        batch_op.drop_index("ix_applications_submitted")
+        batch_op.drop_column("district")
