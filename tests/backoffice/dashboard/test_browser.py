@@ -38,9 +38,15 @@ def live_server(tmp_path, redis_url, standin):
         upgrade()
         add_user("admin", "admin", None)
         for index, (service, status, district, submitted, decided, due, fee) in enumerate(POPULATION):
-            application = demo.submitted_application(service, f"wa-browser-{index}", f"98110000{index:02d}", "en")
+            application = demo.submitted_application(
+                service, f"wa-browser-{index}", f"98110000{index:02d}", "en"
+            )
             application.status, application.district = status, district
-            application.submitted_at, application.decided_at, application.decision_by = submitted, decided, due
+            application.submitted_at, application.decided_at, application.decision_by = (
+                submitted,
+                decided,
+                due,
+            )
             application.fee_paise = fee
         db.session.commit()
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
@@ -65,7 +71,9 @@ def sign_in(page, base):
 
 
 def chart_total(page, chart_id: str, dataset: int) -> int:
-    return page.evaluate(f"Chart.getChart('{chart_id}').data.datasets[{dataset}].data.reduce((a, b) => a + b, 0)")
+    return page.evaluate(
+        f"Chart.getChart('{chart_id}').data.datasets[{dataset}].data.reduce((a, b) => a + b, 0)"
+    )
 
 
 @pytest.mark.slow
@@ -115,7 +123,9 @@ def test_a_report_is_built_saved_and_downloaded_as_csv_and_xlsx_matching_the_dat
         with page.expect_download() as xlsx_download:
             page.click("#export-xlsx")
         csv_rows = list(csv.reader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8"))))
-        sheet = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()), read_only=True).active
+        sheet = load_workbook(
+            io.BytesIO(Path(xlsx_download.value.path()).read_bytes()), read_only=True
+        ).active
         xlsx_rows = list(sheet.iter_rows(values_only=True))
         browser.close()
     with app.app_context():

@@ -31,9 +31,15 @@ def population(app):
         add_user("mcd.head", "department_head", "mcd")
         add_user("rev.officer", "officer", "revenue")
         for index, (service, status, district, submitted, decided, due, fee) in enumerate(POPULATION):
-            application = demo.submitted_application(service, f"wa-report-{index}", f"98100000{index:02d}", "en")
+            application = demo.submitted_application(
+                service, f"wa-report-{index}", f"98100000{index:02d}", "en"
+            )
             application.status, application.district = status, district
-            application.submitted_at, application.decided_at, application.decision_by = submitted, decided, due
+            application.submitted_at, application.decided_at, application.decision_by = (
+                submitted,
+                decided,
+                due,
+            )
             application.fee_paise = fee
         db.session.commit()
         return {a.number: a.department_code for a in db.session.query(Application)}

@@ -33,7 +33,9 @@ def test_a_head_sees_only_their_department_whatever_the_filter_asks(app, populat
 @BOTH
 def test_periods_date_range_and_listing(app, population):
     with app.app_context():
-        weeks = run(ReportSpec.from_json({"dimensions": ["week"], "from": "2026-11-03", "to": "2026-11-10"}), None)
+        weeks = run(
+            ReportSpec.from_json({"dimensions": ["week"], "from": "2026-11-03", "to": "2026-11-10"}), None
+        )
         listing = run(ReportSpec.from_json({"filters": {"district": "east"}}), None)
     # Weeks start on Monday (2 Nov 2026 is a Monday); 3-10 Nov holds 4 applications.
     assert weeks == [("2026-11-02", 3), ("2026-11-09", 1)]
@@ -49,3 +51,12 @@ def test_unknown_parts_are_refused_in_both_languages():
         ReportSpec.from_json({"filters": {"day": "2026-11-02"}})
     with pytest.raises(ReportRefused, match="YYYY-MM-DD"):
         ReportSpec.from_json({"from": "yesterday"})
+
+
+def test_a_submitted_application_carries_the_district_of_its_pin_code(app, submitted):
+    from backoffice.applications.models import Application
+    from backoffice.extensions import db
+
+    application_id = submitted()  # the demo answers give PIN code 110054 (Civil Lines)
+    with app.app_context():
+        assert db.session.get(Application, application_id).district == "north"

@@ -31,7 +31,9 @@ PATHS = (
 def body_of(response) -> str:
     if response.mimetype.endswith("sheet"):
         sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
-        return "\n".join(",".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True))
+        return "\n".join(
+            ",".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True)
+        )
     if response.mimetype == "text/event-stream":
         chunks = (c.decode() if isinstance(c, bytes) else c for c in response.response)
         return next(chunk for chunk in chunks if chunk.startswith("event: tiles"))
@@ -52,7 +54,11 @@ def test_a_department_head_never_sees_another_departments_rows_or_totals(
     assert "mcd" not in text and "birth_certificate" not in text
     if "dashboard" in path:
         # Totals too: every tile counts revenue's 4 applications and its documents only.
-        tiles = json.loads(re.search(r'id="dashboard-data">(.*?)</script>|data: (.*)', text).group(1 if "stream" not in path else 2))
+        tiles = json.loads(
+            re.search(r'id="dashboard-data">(.*?)</script>|data: (.*)', text).group(
+                1 if "stream" not in path else 2
+            )
+        )
         assert tiles["applications"]["department"] == {"revenue": 4}
         assert sum(tiles["applications"]["status"].values()) == 4
         with app.app_context():
@@ -89,7 +95,9 @@ def test_officers_are_refused_every_report_path(client, auth, population, userna
 
 def test_csv_export_is_streamed_escaped_and_audited(app, client, auth, population):
     auth.login("admin")
-    response = client.get("/admin/reports/export.csv?dimensions=department&dimensions=district&measures=count")
+    response = client.get(
+        "/admin/reports/export.csv?dimensions=department&dimensions=district&measures=count"
+    )
     assert response.is_streamed
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["Department", "District", "Applications"]
@@ -102,8 +110,10 @@ def test_csv_export_is_streamed_escaped_and_audited(app, client, auth, populatio
 
 
 def test_formula_cells_are_escaped_in_csv():
-    out = "".join(csv_chunks(["a"], [("=HYPERLINK(\"x\")",), ("+1",), ("-2",), ("@SUM",), ("plain",), (-3,)], [0]))
-    assert out.splitlines() == ["a", "\"'=HYPERLINK(\"\"x\"\")\"", "'+1", "'-2", "'@SUM", "plain", "-3"]
+    out = "".join(
+        csv_chunks(["a"], [('=HYPERLINK("x")',), ("+1",), ("-2",), ("@SUM",), ("plain",), (-3,)], [0])
+    )
+    assert out.splitlines() == ["a", '"\'=HYPERLINK(""x"")"', "'+1", "'-2", "'@SUM", "plain", "-3"]
 
 
 def test_a_report_is_saved_exported_as_xlsx_and_kept_from_other_departments(app, client, auth, population):
@@ -121,7 +131,10 @@ def test_a_report_is_saved_exported_as_xlsx_and_kept_from_other_departments(app,
                                                        ("north", 2, 50.0), ("south", 2, 0)]  # fmt: skip
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "report.exported")).one()
-        assert entry.subject == "report:" + report_path.split("report=")[1] and json.loads(entry.details)["rows"] == 2
+        assert (
+            entry.subject == "report:" + report_path.split("report=")[1]
+            and json.loads(entry.details)["rows"] == 2
+        )
     client.post("/logout", data={"csrf_token": csrf_token(client, BY_DEPARTMENT)})
     auth.login("mcd.head")
     assert client.get(report_path).status_code == 404
