@@ -99,28 +99,32 @@ def handover_queue(department: str | None) -> int | None:
 
 
 def applications_by(department: str | None) -> dict[str, dict[str, int]]:
-    """Submitted applications counted by status, by service and by department."""
-    base = select(func.count(Application.id)).where(Application.submitted_at.is_not(None))
+    """Submitted applications counted by status, by service and by department (one index-only scan)."""
+    tile: dict[str, Counter[str]] = {"status": Counter(), "service": Counter(), "department": Counter()}
+    for code, service, status, count in db.session.execute(_by_department_service_status(department)):
+        tile["status"][status] += count
+        tile["service"][service] += count
+        tile["department"][code] += count
+    return {name: dict(counts) for name, counts in tile.items()}
 
-    def counts(column) -> dict[str, int]:
-        query = _scoped(base.add_columns(column).group_by(column), department)
-        return {key: n for n, key in db.session.execute(query)}
 
-    return {
-        "status": counts(Application.status),
-        "service": counts(Application.service),
-        "department": counts(Application.department_code),
-    }
+def _by_department_service_status(department: str | None):
+    """Count per (department, service, status) of submitted applications, read from ix_applications_department_service."""
+    a = Application
+    query = (
+        select(a.department_code, a.service, a.status, func.count())
+        .where(a.status != "draft")  # the index holds the status, not the submission time
+        .group_by(a.department_code, a.service, a.status)
+    )
+    return _scoped(query, department)
 
 
 def applications_by_department_and_status() -> list[tuple[str, str, int]]:
     """(department, status, count) of every submitted application, for /metrics."""
-    query = (
-        select(Application.department_code, Application.status, func.count(Application.id))
-        .where(Application.submitted_at.is_not(None))
-        .group_by(Application.department_code, Application.status)
-    )
-    return [tuple(row) for row in db.session.execute(query)]
+    counts: Counter[tuple[str, str]] = Counter()
+    for code, _service, status, count in db.session.execute(_by_department_service_status(None)):
+        counts[(code, status)] += count
+    return [(code, status, count) for (code, status), count in sorted(counts.items())]
 
 
 def deadline_tile(department: str | None) -> dict[str, int]:
