@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from backoffice.applications import deadlines
 from backoffice.applications.models import PENDING_STATUSES, Application
@@ -160,11 +160,12 @@ def fees(department: str | None) -> dict[str, dict[str, int]]:
     today = today_ist()
     month_start = datetime.combine(today.replace(day=1), time()) - IST_OFFSET
     day_start = datetime.combine(today, time()) - IST_OFFSET
+    paid = func.coalesce(PaymentIntent.amount_paid_paise, PaymentIntent.amount_paise)
     query = (
-        select(PaymentIntent.provider, PaymentIntent.method, PaymentIntent.settled_at >= day_start,
-               func.sum(func.coalesce(PaymentIntent.amount_paid_paise, PaymentIntent.amount_paise)))
+        select(PaymentIntent.provider, PaymentIntent.method,
+               func.sum(case((PaymentIntent.settled_at >= day_start, paid), else_=0)), func.sum(paid))
         .where(PaymentIntent.status == PAID, PaymentIntent.settled_at >= month_start)
-        .group_by(PaymentIntent.provider, PaymentIntent.method, PaymentIntent.settled_at >= day_start)
+        .group_by(PaymentIntent.provider, PaymentIntent.method)
     )  # fmt: skip
     if department is not None:
         # A department's fees are its applications' fees; taxes and bills are not any head's to see here.
@@ -172,11 +173,10 @@ def fees(department: str | None) -> dict[str, dict[str, int]]:
             Application.department_code == department
         )
     tile = {"today": dict.fromkeys(FEE_METHODS, 0), "month": dict.fromkeys(FEE_METHODS, 0)}
-    for provider, method, is_today, paise in db.session.execute(query):
+    for provider, method, today_paise, month_paise in db.session.execute(query):
         bucket = _fee_method(provider, method)
-        tile["month"][bucket] = tile["month"].get(bucket, 0) + int(paise or 0)
-        if is_today:
-            tile["today"][bucket] = tile["today"].get(bucket, 0) + int(paise or 0)
+        tile["today"][bucket] = tile["today"].get(bucket, 0) + int(today_paise or 0)
+        tile["month"][bucket] = tile["month"].get(bucket, 0) + int(month_paise or 0)
     return tile
 
 

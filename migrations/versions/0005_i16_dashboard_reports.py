@@ -32,6 +32,15 @@ def upgrade():
             ["department_code", "submitted_at"],
             postgresql_include=REPORT_COLUMNS,
         )
+    with op.batch_alter_table("payment_intents", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_payment_intents_settled", ["status", "settled_at"],
+            postgresql_include=["provider", "method", "amount_paid_paise", "amount_paise", "application_id"],
+        )  # fmt: skip
+    with op.batch_alter_table("ocr_results", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_ocr_results_created", ["created_at"], postgresql_include=["verdict", "document_id"]
+        )
     op.create_table(
         "saved_reports",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -72,6 +81,10 @@ def downgrade():
     with op.batch_alter_table("saved_reports", schema=None) as batch_op:
         batch_op.drop_index("ix_saved_reports_department_code")
     op.drop_table("saved_reports")
+    with op.batch_alter_table("ocr_results", schema=None) as batch_op:
+        batch_op.drop_index("ix_ocr_results_created")
+    with op.batch_alter_table("payment_intents", schema=None) as batch_op:
+        batch_op.drop_index("ix_payment_intents_settled")
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_index("ix_applications_department_report")
         batch_op.drop_index("ix_applications_report")

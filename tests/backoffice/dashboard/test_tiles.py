@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from redis import Redis
 
 from backoffice.applications.models import Application
-from backoffice.core.clock import today_ist
+from backoffice.core.clock import today_ist, utcnow
 from backoffice.dashboard import tiles
 from backoffice.extensions import db
 from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
@@ -84,3 +85,30 @@ def test_fee_methods_fall_into_the_states_buckets():
     assert tiles._fee_method("gateway", "upi") == "upi"
     assert tiles._fee_method("gateway", "netbanking") == "netbanking"
     assert tiles._fee_method("gateway", "card") == "card"
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
+def test_fees_today_and_this_month_by_method_and_department(app, submitted):
+    from backoffice.payments.models import PAID, PaymentIntent
+
+    revenue_id = submitted(citizen="wa-fees-1")
+    mcd_id = submitted("birth_certificate", citizen="wa-fees-2")
+    now = utcnow()
+    earlier = now - timedelta(days=now.day) if now.day > 1 else now  # last month, except on the 1st
+    with app.app_context():
+        for n, (application_id, provider, method, paise, settled) in enumerate((
+            (revenue_id, "upi", None, 1000, now), (revenue_id, "gateway", "card", 2000, now - timedelta(days=1)),
+            (revenue_id, "whatsapp", "upi", 4000, earlier), (mcd_id, "gateway", "netbanking", 8000, now),
+        )):  # fmt: skip
+            db.session.add(PaymentIntent(reference=f"REF{n}", purpose="application_fee", subject_key=f"a:{n}",
+                                         application_id=application_id, citizen="wa", amount_paise=paise,
+                                         description="fee", provider=provider, status=PAID, method=method,
+                                         amount_paid_paise=paise, settled_at=settled))  # fmt: skip
+        db.session.commit()
+        revenue = tiles.fees("revenue")
+        everyone = tiles.fees(None)
+    assert revenue["today"]["upi"] == 1000 and revenue["today"]["netbanking"] == 0
+    assert everyone["today"]["netbanking"] == 8000 and everyone["today"]["csc_cash"] == 0
+    if now.day > 2:
+        assert revenue["month"]["card"] == 2000 and revenue["today"]["card"] == 0
+        assert revenue["month"]["whatsapp"] == 0  # paid last month
