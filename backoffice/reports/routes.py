@@ -75,6 +75,16 @@ def _choices(department: str | None) -> dict[str, list[tuple[str, str]]]:
     }  # fmt: skip
 
 
+def _labeller(choices: dict[str, list[tuple[str, str]]]):
+    """Show a dimension's code (kept as is in the downloads) by its English / Hindi name on the screen."""
+    names = {name: dict(values) for name, values in choices.items() if name != "officer"}
+
+    def label(column: str, value):
+        return names.get(column, {}).get(value, value)
+
+    return label
+
+
 def _file_name(spec: ReportSpec, report_id: int | None, extension: str) -> str:
     return f"seva-report-{report_id or 'adhoc'}-{'-'.join(spec.dimensions) or 'applications'}.{extension}"
 
@@ -91,18 +101,21 @@ def reports():
     except ReportRefused as refused:
         spec, report_id, rows, problem = ReportSpec(), None, [], str(refused)
     columns = spec.columns
+    choices = _choices(department)
+    label = _labeller(choices)
+    rows = [tuple(label(column, value) for column, value in zip(columns, row, strict=True)) for row in rows]
     chart = None
     if spec.dimensions and rows:
         width = len(spec.dimensions)
         chart = {
-            "labels": [" · ".join(str(v) for v in row[:width]) for row in rows],
+            "labels": [" · ".join(str(v).split(" / ")[0] for v in row[:width]) for row in rows],
             "datasets": [{"label": label_of(m), "data": [row[width + i] for row in rows]}
                          for i, m in enumerate(spec.measures)],
         }  # fmt: skip
     return render_template(
         "reports.html", spec=spec, spec_json=spec.to_json(), report_id=report_id, rows=rows, columns=columns,
         labels={c: (label_of(c, "en"), label_of(c, "hi")) for c in columns}, chart=chart, problem=problem,
-        dimensions=DIMENSIONS, measures=MEASURES, filterable=FILTERABLE, choices=_choices(department),
+        dimensions=DIMENSIONS, measures=MEASURES, filterable=FILTERABLE, choices=choices,
         saved=services.saved_reports(current_user), form=SaveForm(), export_args=request.args.to_dict(flat=False),
     ), (422 if problem else 200)  # fmt: skip
 
