@@ -42,6 +42,8 @@ class Application(db.Model):
             "ix_applications_department_service", "department_code", "service", "status", "decision_by", "id"
         ),
         Index("ix_applications_citizen", "citizen_id", "submitted_at"),
+        # The daily counts (reports/daily.py) find the days to count again by what changed since they last looked.
+        Index("ix_applications_updated", "updated_at"),
         # Reports over a date range, all departments or one: index-only scans carry every column a report reads.
         Index("ix_applications_report", "submitted_at", postgresql_include=REPORT_COLUMNS),
         Index("ix_applications_department_report", "department_code", "submitted_at",

@@ -24,6 +24,8 @@ from backoffice.extensions import db
 from backoffice.jobs.redis_client import redis_client
 from backoffice.ocr.models import OcrResult
 from backoffice.payments.models import PAID, PaymentIntent
+from backoffice.reports.daily import refreshed
+from backoffice.reports.models import ApplicationDay
 from whatsapp_contract import meter
 from whatsapp_contract.numbers import parse_numbers
 
@@ -99,24 +101,23 @@ def handover_queue(department: str | None) -> int | None:
 
 
 def applications_by(department: str | None) -> dict[str, dict[str, int]]:
-    """Submitted applications counted by status, by service and by department (one index-only scan)."""
+    """Submitted applications counted by status, by service and by department."""
     tile: dict[str, Counter[str]] = {"status": Counter(), "service": Counter(), "department": Counter()}
     for code, service, status, count in db.session.execute(_by_department_service_status(department)):
-        tile["status"][status] += count
-        tile["service"][service] += count
-        tile["department"][code] += count
+        tile["status"][status] += int(count)
+        tile["service"][service] += int(count)
+        tile["department"][code] += int(count)
     return {name: dict(counts) for name, counts in tile.items()}
 
 
 def _by_department_service_status(department: str | None):
-    """Count per (department, service, status) of submitted applications, read from ix_applications_department_service."""
-    a = Application
-    query = (
-        select(a.department_code, a.service, a.status, func.count())
-        .where(a.status != "draft")  # the index holds the status, not the submission time
-        .group_by(a.department_code, a.service, a.status)
+    """Count per (department, service, status) of submitted applications, from the up-to-date daily counts."""
+    refreshed()
+    d = ApplicationDay
+    query = select(d.department, d.service, d.status, func.sum(d.applications)).group_by(
+        d.department, d.service, d.status
     )
-    return _scoped(query, department)
+    return query if department is None else query.where(d.department == department)
 
 
 def applications_by_department_and_status() -> list[tuple[str, str, int]]:

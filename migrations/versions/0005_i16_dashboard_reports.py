@@ -1,4 +1,4 @@
-"""Dashboard and reports: applications carry a district (backfilled from the PIN code), saved reports
+"""Dashboard and reports: applications carry a district (backfilled from the PIN code), saved reports, daily counts
 
 Revision ID: i16
 Revises: 0004
@@ -55,6 +55,30 @@ def upgrade():
     )
     with op.batch_alter_table("saved_reports", schema=None) as batch_op:
         batch_op.create_index("ix_saved_reports_department_code", ["department_code"], unique=False)
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.create_index("ix_applications_updated", ["updated_at"], unique=False)
+    op.create_table(
+        "application_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("department", sa.String(length=32), nullable=False),
+        sa.Column("service", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("district", sa.String(length=32), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("applications", sa.Integer(), nullable=False),
+        sa.Column("fees_paise", sa.Integer(), nullable=False),
+        sa.Column("decided", sa.Integer(), nullable=False),
+        sa.Column("judged", sa.Integer(), nullable=False),
+        sa.Column("on_time", sa.Integer(), nullable=False),
+        sa.Column("rejected", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "department", "service", "status", "district", "channel"),
+    )
+    op.create_table(
+        "application_days_watermark",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("through", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
     _backfill_districts()
 
 
@@ -80,6 +104,10 @@ def _backfill_districts():
 def downgrade():
     with op.batch_alter_table("saved_reports", schema=None) as batch_op:
         batch_op.drop_index("ix_saved_reports_department_code")
+    op.drop_table("application_days_watermark")
+    op.drop_table("application_days")
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.drop_index("ix_applications_updated")
     op.drop_table("saved_reports")
     with op.batch_alter_table("ocr_results", schema=None) as batch_op:
         batch_op.drop_index("ix_ocr_results_created")

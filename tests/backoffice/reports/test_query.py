@@ -60,3 +60,25 @@ def test_a_submitted_application_carries_the_district_of_its_pin_code(app, submi
     application_id = submitted()  # the demo answers give PIN code 110054 (Civil Lines)
     with app.app_context():
         assert db.session.get(Application, application_id).district == "north"
+
+
+@BOTH
+def test_daily_counts_match_the_applications_and_follow_each_change(app, population):
+    from backoffice.applications.models import Application
+    from backoffice.extensions import db
+    from backoffice.reports.query import from_daily_counts
+
+    summed = ReportSpec.from_json(
+        {"dimensions": ["department", "status"], "measures": ["count", "fees", "rejected_pct"]}
+    )
+    exact = ReportSpec.from_json({"dimensions": ["department", "status"], "measures": ["count", "fees", "rejected_pct",
+                                                                                       "median_days"]})  # fmt: skip
+    assert from_daily_counts(summed) and not from_daily_counts(exact)
+    with app.app_context():
+        assert run(summed, None) == [row[:-1] for row in run(exact, None)]
+        pending = db.session.query(Application).filter_by(status="under_review").one()
+        pending.status = "rejected"
+        db.session.commit()
+        after = run(summed, None)
+        assert after == [row[:-1] for row in run(exact, None)]
+    assert ("revenue", "rejected", 2, 10.0, 100.0) in after and all(row[1] != "under_review" for row in after)
