@@ -95,6 +95,8 @@ class Config:
         # The dashboard's live stream: how often it looks for changes, and how long one connection lasts.
         self.DASHBOARD_TICK_SECONDS = float(env.get("DASHBOARD_TICK_SECONDS", "2"))
         self.DASHBOARD_STREAM_SECONDS = float(env.get("DASHBOARD_STREAM_SECONDS", "300"))
+        # At most this often (seconds, per process) a reader brings the daily counts of applications up to date.
+        self.DAILY_REFRESH_SECONDS = float(env.get("DAILY_REFRESH_SECONDS", "5"))
         # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
         self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
 
@@ -118,5 +120,6 @@ class TestConfig(Config):
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ISSUE_ON_APPROVAL = False
         self.ACKNOWLEDGE_ON_SUBMIT = False
+        self.DAILY_REFRESH_SECONDS = 0  # every read sees every change, so tests can check figures at once
         for key, value in overrides.items():
             setattr(self, key, value)

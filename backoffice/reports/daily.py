@@ -9,7 +9,9 @@ transaction, so a reader never sees counts older than the data it could read its
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
+from flask import current_app
 from sqlalchemy import case, delete, func, insert, literal, select
 
 from backoffice.applications.models import Application
@@ -101,10 +103,23 @@ def refresh() -> int:
     return len(days)
 
 
+_last_refresh: dict[str, float] = {}
+
+
 def refreshed() -> None:
-    """Bring the daily counts up to date and commit, before a reader uses them (cheap when nothing changed)."""
+    """Bring the daily counts up to date and commit before a reader uses them, at most every DAILY_REFRESH_SECONDS.
+
+    Per process: a dashboard stream ticking every 2 s, or a burst of report reads, pays for one refresh per
+    interval, and figures are never older than the interval plus one refresh.
+    """
+    interval = current_app.config["DAILY_REFRESH_SECONDS"]
+    key = str(db.engine.url)
+    now = monotonic()
+    if interval and now - _last_refresh.get(key, -interval) < interval:
+        return
     refresh()
     db.session.commit()
+    _last_refresh[key] = now
 
 
 def _as_date(value) -> date:
