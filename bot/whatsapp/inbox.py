@@ -27,7 +27,7 @@ from bot.whatsapp.dedup import DeliveryLog
 from bot.whatsapp.document_store import DocumentStore
 from bot.whatsapp.graph import WINDOW_CLOSED, GraphClient, GraphError
 from bot.whatsapp.inbound import InboundMessage, StatusUpdate, WebhookBatch
-from bot.whatsapp.limits import DOCUMENT_TYPES
+from bot.whatsapp.limits import DOCUMENT_KINDS
 from bot.whatsapp.media import take_document
 from bot.whatsapp.outbound import Recipient
 from bot.whatsapp.pager import is_more_id
@@ -273,7 +273,7 @@ class Inbox:
             return
         self._spawn(self._mark_read(message, typing=True))
         citizen = sender_id(self._config.id_salt, message.phone_number_id, message.user_key)
-        if message.media is not None and message.kind in DOCUMENT_TYPES:
+        if message.media is not None and message.kind in DOCUMENT_KINDS:
             # A document belongs to the person, whichever number they sent it to.
             owner = citizen_id(self._config.id_salt, message.user_key)
             text = await take_document(self._graph, self._documents, message.kind, message.media, owner)

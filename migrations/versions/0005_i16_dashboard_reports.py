@@ -1,7 +1,7 @@
 """Dashboard and reports: applications carry a district (backfilled from the PIN code), saved reports, daily counts
 
 Revision ID: i16
-Revises: 0005
+Revises: i19a
 Create Date: 2026-12-06 07:00:00
 
 """
@@ -15,7 +15,7 @@ from catalog import load_catalog
 from catalog.districts import district_of
 
 revision = "i16"
-down_revision = "0005"
+down_revision = "i19a"
 branch_labels = None
 depends_on = None
 # As in backoffice/applications/models.py (a migration keeps its own copy: the model may change later).

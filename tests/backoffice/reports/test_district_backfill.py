@@ -13,7 +13,7 @@ from backoffice.extensions import db
 def test_existing_applications_get_their_district_and_drafts_stay_without(tmp_path):
     app = create_app(TestConfig(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}"))
     with app.app_context():
-        upgrade(revision="0005")
+        upgrade(revision="i19a")
         db.session.execute(
             text("INSERT INTO departments (code, name_en, name_hi) VALUES ('revenue', 'Revenue', 'राजस्व')")
         )
