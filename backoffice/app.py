@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.jobs.celery_app import celery_init_app
     from backoffice.ocr import models as _ocr  # noqa: F401
     from backoffice.people import models as _people  # noqa: F401
+    from backoffice.reports import models as _reports  # noqa: F401
     from backoffice.rights import models as _rights  # noqa: F401
     from backoffice.vault import models as _vault  # noqa: F401
 
@@ -108,9 +109,12 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.api.blueprint import blueprint as api
     from backoffice.auth.routes import blueprint as auth
     from backoffice.breach.views import blueprint as breach
+    from backoffice.dashboard.routes import blueprint as dashboard
     from backoffice.issuing.views import blueprint as certificate_officers
+    from backoffice.metrics.routes import blueprint as metrics
     from backoffice.officers.routes import blueprint as officers
     from backoffice.payments.views import blueprint as payment_officers
+    from backoffice.reports.routes import blueprint as reports
     from backoffice.rights.views import blueprint as rights
     from backoffice.verify.lookup import register_verify
 
@@ -123,6 +127,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(payment_officers)
     app.register_blueprint(rights)
     app.register_blueprint(breach)
+    app.register_blueprint(dashboard, url_prefix="/admin")
+    app.register_blueprint(reports, url_prefix="/admin")
+    app.register_blueprint(metrics)
 
 
 def register_commands(app: Flask) -> None:

@@ -145,6 +145,13 @@ class Config:
         # Above the largest accepted document (10 MB PDF) plus form overhead; larger bodies are cut off early.
         self.MAX_CONTENT_LENGTH = int(env.get("SEVA_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
         self.JSON_SORT_KEYS = False
+        # The dashboard's live stream: how often it looks for changes, and how long one connection lasts.
+        self.DASHBOARD_TICK_SECONDS = float(env.get("DASHBOARD_TICK_SECONDS", "2"))
+        self.DASHBOARD_STREAM_SECONDS = float(env.get("DASHBOARD_STREAM_SECONDS", "300"))
+        # At most this often (seconds, per process) a reader brings the daily counts of applications up to date.
+        self.DAILY_REFRESH_SECONDS = float(env.get("DAILY_REFRESH_SECONDS", "5"))
+        # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
 
 
 # Values shipped in examples or used by development tooling; a deployment that keeps one is not secret.
@@ -224,5 +231,6 @@ class TestConfig(Config):
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ISSUE_ON_APPROVAL = False
         self.ACKNOWLEDGE_ON_SUBMIT = False
+        self.DAILY_REFRESH_SECONDS = 0  # every read sees every change, so tests can check figures at once
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -19,6 +19,7 @@ from backoffice.jobs.after_commit import enqueue_after_commit
 from backoffice.people import services as people
 from backoffice.vault import services as vault
 from catalog import Service, load_catalog
+from catalog.districts import district_of
 from catalog.fees import ChargeError, application_charge
 from catalog.money import display
 from catalog.validation import check_service_answer
@@ -236,6 +237,9 @@ def submit(draft_id: int, body: dict[str, Any]) -> Application:
     draft.language = citizen.language
     draft.number = application_number(draft, now.year)
     draft.decision_by = deadlines.decision_by(today_ist(), service.deadline.days)
+    draft.district = district_of(
+        next((draft.answers.get(f.id) for f in service.fields if f.type == "pincode"), None)
+    )
     try:
         draft.fee_paise = application_charge(
             draft.id, service, draft.answers, draft.channel == "csc"

@@ -95,9 +95,7 @@ def _sign_in(user: User, factor: str | None):
     user.last_login_at = utcnow()
     audit.record(people.actor_for(user), "user.signed_in", f"user:{user.id}", {"second_factor": factor})
     db.session.commit()
-    return redirect(
-        url_for("auth.change_password") if user.must_change_password else url_for("officers.queue")
-    )
+    return redirect(url_for("auth.change_password") if user.must_change_password else _home(user))
 
 
 def _pending_user() -> User | None:
@@ -200,5 +198,10 @@ def change_password():
         people.change_password(current_user, form.new.data, people.actor_for(current_user))
         db.session.commit()
         flash("Your password was changed.")
-        return redirect(url_for("officers.queue"))
+        return redirect(_home(current_user))
     return render_template("password.html", form=form)
+
+
+def _home(user) -> str:
+    """Where a user lands after signing in: a department head watches the dashboard, the others work the queue."""
+    return url_for("dashboard.dashboard") if user.role == "department_head" else url_for("officers.queue")

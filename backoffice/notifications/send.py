@@ -6,15 +6,18 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
+from redis.exceptions import RedisError
 
 from backoffice.applications.models import Application
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
+from backoffice.jobs.redis_client import redis_client
 from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphError
 from backoffice.notifications.messages import compose
 from backoffice.notifications.numbers import sender_number
 from catalog import load_catalog
 from catalog.model import known_language
+from whatsapp_contract import meter
 
 log = logging.getLogger(__name__)
 # A little under Meta's 24 h, so a message composed at 23:59:59 is not refused in flight.
@@ -31,8 +34,19 @@ def graph_client() -> GraphClient:
     """The Graph API client configured for this app."""
     config = current_app.config
     return GraphClient(
-        config["WHATSAPP_GRAPH_URL"], config["WHATSAPP_API_VERSION"], config["WHATSAPP_ACCESS_TOKEN"]
-    )
+        config["WHATSAPP_GRAPH_URL"], config["WHATSAPP_API_VERSION"], config["WHATSAPP_ACCESS_TOKEN"],
+        on_sent=count_sent,
+    )  # fmt: skip
+
+
+def count_sent(phone_number_id: str) -> None:
+    """Count one message sent from `phone_number_id` for the dashboard; a Redis failure loses only the count."""
+    try:
+        pipe = redis_client().pipeline(transaction=False)
+        meter.count_outbound(pipe, phone_number_id, 1)
+        pipe.execute()
+    except RedisError as error:
+        log.warning("could not count a sent message: %s", error)
 
 
 def _in_window(citizen) -> bool:

@@ -11,16 +11,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 
-ROLES = ("admin", "officer", "approver", "csc_operator", "nlu_trainer")
+ROLES = ("admin", "officer", "approver", "csc_operator", "nlu_trainer", "department_head")
 ROLE_LABELS = {
     "admin": "Administrator",
     "officer": "Officer (verifier)",
     "approver": "Approver",
     "csc_operator": "CSC operator",
     "nlu_trainer": "NLU trainer",
+    "department_head": "Department head",
 }
 # Roles whose work is one department's applications, and who must see no other department's.
 DEPARTMENT_ROLES = ("officer", "approver")
+# Every role tied to one department: the head watches its dashboard and reports but decides no application.
+SCOPED_ROLES = (*DEPARTMENT_ROLES, "department_head")
 
 
 class Department(db.Model):
