@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -36,6 +37,8 @@ class GraphClient:
     # A kept connection pool for many sends in a row (broadcasts); without one each call builds its own
     # client, whose TLS context alone costs tens of milliseconds.
     http: httpx.Client | None = None
+    # Told the sending number after each send Meta accepted (the dashboard's outbound counter).
+    on_sent: Callable[[str], None] | None = None
 
     def _post(self, phone_number_id: str, payload: dict) -> str:
         url = f"{self.base_url.rstrip('/')}/{self.version}/{phone_number_id}/messages"
@@ -53,6 +56,8 @@ class GraphClient:
             error = body.get("error", {}) if isinstance(body, dict) else {}
             raise GraphError(int(error.get("code") or 0), str(error.get("message") or response.reason_phrase),
                              response.status_code)  # fmt: skip
+        if self.on_sent is not None:
+            self.on_sent(phone_number_id)
         return str(body["messages"][0]["id"])
 
     def send_text(self, phone_number_id: str, to: str, text: str) -> str:

@@ -1,7 +1,7 @@
 """Consent ledger, campaigns, opt-in requests, email opt-ins, suppressed messages, reminders, broadcasts; the old opted_in flag moves into the ledger
 
 Revision ID: i15
-Revises: 0005 (one citizen across numbers, which still reads the opted_in columns this drops)
+Revises: i16 (after 0005, which still reads the opted_in columns this drops)
 Create Date: 2026-12-06 07:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i15"
-down_revision = "0005"
+down_revision = "i16"
 branch_labels = None
 depends_on = None
 
