@@ -13,6 +13,7 @@ from actions.application_progress import answers_from_draft, documents_from_draf
 from actions.backoffice_api import FAILURES, BackOfficeError, backoffice
 from actions.catalog_source import catalog_source
 from actions.citizen_profile import record_address
+from actions.consent import offer_updates
 from actions.csc_counter import ask_to_collect
 from actions.payments import offer_payment, subject
 from actions.tracking import shown_date
@@ -274,15 +275,15 @@ class ActionFinishApplication(Action):
             )
         if result.get("fee") and csc_session(tracker):
             ask_to_collect(dispatcher, int(result["fee"]["amount_paise"]), language)
+            await offer_updates(dispatcher, tracker)
             return cleared()
+        events = cleared()
         if result.get("fee"):
-            return [
-                *cleared(),
-                *await offer_payment(
-                    dispatcher,
-                    tracker,
-                    subject("application", result["number"]),
-                    not_found="utter_payment_unavailable",  # its number was given a moment ago
-                ),
-            ]
-        return cleared()
+            events += await offer_payment(
+                dispatcher,
+                tracker,
+                subject("application", result["number"]),
+                not_found="utter_payment_unavailable",  # its number was given a moment ago
+            )
+        await offer_updates(dispatcher, tracker)
+        return events

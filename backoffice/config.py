@@ -34,6 +34,7 @@ class Config:
         # What `production_problems` needs to see; kept beside the settings it judges.
         self.WHATSAPP_APP_SECRET = env.get("WHATSAPP_APP_SECRET", "")
         self.DOCUMENT_KEYS_SET = bool(env.get("SEVA_DOCUMENT_KEYS"))
+        self.AADHAAR_KEYS_SET = bool(env.get("SEVA_AADHAAR_KEYS")) and bool(env.get("SEVA_AADHAAR_HMAC_KEY"))
         certificates = CertificateSettings.from_env(env)
         self.SIGNING_BACKEND = certificates.signing_backend
         self.VERIFY_URL = certificates.verify_url
@@ -52,10 +53,27 @@ class Config:
         # Failed sign-ins allowed per minute for one address and username before further tries are refused
         # (per account and address: a stranger's failures never lock an officer out of their own desk).
         self.LOGIN_ATTEMPTS_PER_MINUTE = int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "5"))
+        # Production requires the second factor for every role; development may do without.
+        self.TWO_FACTOR_REQUIRED = (
+            env.get("SEVA_REQUIRE_2FA", "1" if self.SEVA_ENV == "production" else "0") == "1"
+        )
+        # Refused second-factor codes allowed per minute for one account, and for one address over all accounts.
+        self.TWO_FACTOR_ATTEMPTS_PER_MINUTE = int(env.get("TWO_FACTOR_ATTEMPTS_PER_MINUTE", "5"))
+        self.TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE = int(
+            env.get("TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE", "20")
+        )
+        # Days to answer a data principal's request, and a grievance (the DPDP Rules allow at most 90 for one).
+        self.RIGHTS_RESPONSE_DAYS = int(env.get("RIGHTS_RESPONSE_DAYS", "30"))
+        self.GRIEVANCE_RESPONSE_DAYS = int(env.get("GRIEVANCE_RESPONSE_DAYS", "30"))
+        # Published on /privacy/rights: who answers grievances, and how to reach them.
+        self.GRIEVANCE_OFFICER = env.get("GRIEVANCE_OFFICER", "Grievance Officer, e-District Delhi")
+        self.GRIEVANCE_OFFICER_EMAIL = env.get("GRIEVANCE_OFFICER_EMAIL", "grievance@seva.example")
         self.QUEUE_PAGE_SIZE = int(env.get("QUEUE_PAGE_SIZE", "25"))
         self.ARGON2_TIME_COST = int(env.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(env.get("ARGON2_MEMORY_COST", "65536"))
         self.ARGON2_PARALLELISM = int(env.get("ARGON2_PARALLELISM", "2"))
+        # Where citizens reach the public pages (the privacy notice, email links), without a trailing slash.
+        self.PUBLIC_URL = env.get("SEVA_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         self.WHATSAPP_GRAPH_URL = env.get("WHATSAPP_GRAPH_URL", "http://127.0.0.1:8081").rstrip("/")
         self.WHATSAPP_API_VERSION = env.get("WHATSAPP_API_VERSION", "v21.0")
         self.WHATSAPP_ACCESS_TOKEN = env.get("WHATSAPP_ACCESS_TOKEN", "")
@@ -63,6 +81,28 @@ class Config:
             "WHATSAPP_NUMBERS",
             "100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport",
         )
+        # The number citizens see for each phone_number_id, for wa.me links on posters: "id:91XXXXXXXXXX,...".
+        # The development default is the stand-in's fictional display number ("9111" + the id's last 8 digits).
+        self.WHATSAPP_DISPLAY_NUMBERS = env.get("WHATSAPP_DISPLAY_NUMBERS") or ",".join(
+            f"{number}:9111{number[-8:]}" for number in department_numbers(self.WHATSAPP_NUMBERS).values()
+        )
+        # Broadcasts: messages per second (Meta's default cap per number is 80) and the number's messaging tier,
+        # unique users per 24 h (1000, 10000, 100000; 0 for unlimited).
+        self.BROADCAST_RATE = float(env.get("BROADCAST_RATE", "80"))
+        self.WHATSAPP_TIER_LIMIT = int(env.get("WHATSAPP_TIER_LIMIT", "1000"))
+        # Where the WhatsApp channel keeps Meta's statuses per message (bot/whatsapp/dedup.py), read for reports.
+        self.WHATSAPP_STATUS_PREFIX = env.get("WHATSAPP_STATUS_PREFIX", "seva:wa:status")
+        # Outgoing mail (email opt-in): aiosmtpd on loopback in development and tests, a real relay in production.
+        self.SMTP_HOST = env.get("SMTP_HOST", "127.0.0.1")
+        self.SMTP_PORT = int(env.get("SMTP_PORT", "8025"))
+        self.SMTP_USERNAME = env.get("SMTP_USERNAME", "")
+        self.SMTP_PASSWORD = env.get("SMTP_PASSWORD", "")
+        self.SMTP_STARTTLS = env.get("SMTP_STARTTLS", "0") == "1"
+        self.MAIL_FROM = env.get("MAIL_FROM", "Seva <no-reply@seva.delhi.gov.in>")
+        # How long an email's confirmation link works (it works once).
+        self.EMAIL_CONFIRM_HOURS = int(env.get("EMAIL_CONFIRM_HOURS", "24"))
+        # Shared with the telephony provider, which signs its missed-call callbacks with it (standins/telephony.py).
+        self.TELEPHONY_WEBHOOK_SECRET = env.get("TELEPHONY_WEBHOOK_SECRET", "dev-telephony-webhook-secret")
         self.PAYMENTS = PaymentSettings.from_env(env)
         self.SMS = SmsSettings.from_env(env)
         # WhatsApp payment orders go out from (and are looked up on) the number holding the payment configuration.
@@ -83,7 +123,13 @@ class Config:
                 "backoffice.issuing.tasks",
                 "backoffice.ocr.tasks",
                 "backoffice.payments.tasks",
+                "backoffice.reminders.tasks",
+                "backoffice.optin.tasks",
+                "backoffice.broadcasts.tasks",
                 "backoffice.jobs.tasks",
+                "backoffice.retention.tasks",
+                "backoffice.rights.tasks",
+                "backoffice.breach.tasks",
             ],
             "beat_schedule": {
                 # Tasks written to the outbox while the broker was down (backoffice/jobs/after_commit.py).
@@ -96,10 +142,25 @@ class Config:
                     "task": "backoffice.ocr.tasks.requeue_unverified_documents",
                     "schedule": float(env.get("OCR_SWEEP_SECONDS", "300")),
                 },
+                # Drafts, documents and OCR text whose purpose has ended are deleted (docs/retention.md).
+                "apply-retention": {
+                    "task": "backoffice.retention.tasks.apply_retention",
+                    "schedule": float(env.get("RETENTION_RUN_SECONDS", "86400")),
+                },
                 # Payments still open after PAYMENT_STALE_MINUTES are looked up at the provider.
                 "reconcile-payments": {
                     "task": "backoffice.payments_tasks.reconcile_payments",
                     "schedule": float(env.get("PAYMENT_RECONCILE_SECONDS", "300")),
+                },
+                # Scheduled broadcasts whose time has come.
+                "send-scheduled-broadcasts": {
+                    "task": "backoffice.broadcasts.tasks.send_scheduled",
+                    "schedule": float(env.get("BROADCAST_SWEEP_SECONDS", "60")),
+                },
+                # Reminders due now go out (never in quiet hours, never twice: backoffice/reminders).
+                "send-due-reminders": {
+                    "task": "backoffice.reminders.tasks.send_due_reminders",
+                    "schedule": float(env.get("REMINDER_SWEEP_SECONDS", "900")),
                 },
             },
             # How long Redis keeps a task a dead worker took before handing it to another (acks_late).
@@ -107,6 +168,17 @@ class Config:
                 "visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
             },
         }
+        # Reminders: no message in these IST hours; at most this many per citizen per 24 h; snooze length.
+        self.REMINDER_QUIET_HOURS = env.get("REMINDER_QUIET_HOURS", "21:00-08:00")
+        self.REMINDER_DAILY_CAP = int(env.get("REMINDER_DAILY_CAP", "2"))
+        self.REMINDER_SNOOZE_DAYS = int(env.get("REMINDER_SNOOZE_DAYS", "3"))
+        self.REMINDER_PAYMENT_AFTER_HOURS = int(env.get("REMINDER_PAYMENT_AFTER_HOURS", "24"))
+        self.REMINDER_QUERY_AFTER_DAYS = int(env.get("REMINDER_QUERY_AFTER_DAYS", "3"))
+        self.REMINDER_BILL_BEFORE_DAYS = int(env.get("REMINDER_BILL_BEFORE_DAYS", "3"))
+        self.REMINDER_TAX_BEFORE_DAYS = int(env.get("REMINDER_TAX_BEFORE_DAYS", "14"))
+        self.REMINDER_LICENCE_BEFORE_DAYS = int(env.get("REMINDER_LICENCE_BEFORE_DAYS", "30"))
+        # MCD's property tax falls due on this month-day of each financial year (the rebate's last day).
+        self.PROPERTY_TAX_DUE = env.get("PROPERTY_TAX_DUE", "06-30")
         # An unsent outbox task this old is the relay's: its own commit's send failed (or its process died).
         self.OUTBOX_RELAY_AFTER_SECONDS = float(env.get("OUTBOX_RELAY_AFTER_SECONDS", "30"))
         # A document without an OCR result this many minutes after attaching is queued again by the sweep.
@@ -128,6 +200,13 @@ class Config:
         # Above the largest accepted document (10 MB PDF) plus form overhead; larger bodies are cut off early.
         self.MAX_CONTENT_LENGTH = int(env.get("SEVA_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
         self.JSON_SORT_KEYS = False
+        # The dashboard's live stream: how often it looks for changes, and how long one connection lasts.
+        self.DASHBOARD_TICK_SECONDS = float(env.get("DASHBOARD_TICK_SECONDS", "2"))
+        self.DASHBOARD_STREAM_SECONDS = float(env.get("DASHBOARD_STREAM_SECONDS", "300"))
+        # At most this often (seconds, per process) a reader brings the daily counts of applications up to date.
+        self.DAILY_REFRESH_SECONDS = float(env.get("DAILY_REFRESH_SECONDS", "5"))
+        # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
 
 
 # Values shipped in examples or used by development tooling; a deployment that keeps one is not secret.
@@ -164,6 +243,9 @@ def production_problems(config: Config) -> list[str]:
         problems.append(
             "SEVA_DOCUMENT_KEYS is not set: documents would be encrypted with a key derived from SECRET_KEY"
         )
+    if not config.AADHAAR_KEYS_SET:
+        problems.append("SEVA_AADHAAR_KEYS or SEVA_AADHAAR_HMAC_KEY is not set: Aadhaar numbers would be sealed "
+                        "with keys derived from SECRET_KEY (README, DPDP duties, says how to make them)")  # fmt: skip
     if len(config.BACKOFFICE_API_TOKEN) < 32:
         problems.append("BACKOFFICE_API_TOKEN is missing or shorter than 32 characters")
     return problems
@@ -204,5 +286,6 @@ class TestConfig(Config):
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ISSUE_ON_APPROVAL = False
         self.ACKNOWLEDGE_ON_SUBMIT = False
+        self.DAILY_REFRESH_SECONDS = 0  # every read sees every change, so tests can check figures at once
         for key, value in overrides.items():
             setattr(self, key, value)

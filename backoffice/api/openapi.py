@@ -38,6 +38,20 @@ def _op(summary: str, responses: dict[str, Any], params=None, body=None) -> dict
     return op
 
 
+# A data principal's request; `erased` and `kept` (applications a law keeps, with the law) for an erasure.
+RIGHTS_REQUEST: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "reference": {"type": "string"},
+        "kind": {"type": "string"},
+        "status": {"enum": ["open", "done", "refused"]},
+        "due_by": {"type": "string", "format": "date"},
+        "erased": {"type": "object"},
+        "kept": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
 CITIZEN_BODY = {"type": "object", "required": ["citizen"], "properties": {"citizen": {"type": "string"}}}
 
 
@@ -69,8 +83,16 @@ def openapi_document() -> dict[str, Any]:
             "properties": {
                 "citizen": {"type": "string"},
                 "language": {"enum": ["en", "hi"]},
-                "opted_in": {"type": "boolean"},
                 "mobile_masked": {"type": ["string", "null"]},
+                "consent": _ref("ConsentStanding"),
+            },
+        },
+        "ConsentStanding": {
+            "type": "object",
+            "properties": {
+                "updates": {"type": "boolean"},
+                "reminders": {"type": "boolean"},
+                "broadcasts": {"type": "array", "items": {"type": "string"}},
             },
         },
         "Draft": {
@@ -183,16 +205,49 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "properties": {
                         "language": {"enum": ["en", "hi"]},
-                        "opted_in": {"type": "boolean"},
-                        "opt_in_source": {
-                            "enum": ["whatsapp", "qr", "link", "missed_call", "sms", "email", "csc"]
-                        },
                         "mobile": {"type": "string"},
                         "wa_id": {"type": "string"},
                         "phone_number_id": {"type": "string"},
                     },
                 },
             ),
+        },
+        "/citizens/{citizen}/consent": {
+            "post": _op(
+                "Record a grant (after the notice was shown) or a withdrawal, per purpose",
+                {"200": _json({"type": "object", "properties": {"standing": _ref("ConsentStanding")}})},
+                [CITIZEN_PARAM],
+                {
+                    "type": "object",
+                    "required": ["granted", "evidence"],
+                    "properties": {
+                        "granted": {"type": "boolean"},
+                        "purposes": {
+                            "type": "array",
+                            "items": {"enum": ["updates", "reminders", "broadcasts"]},
+                        },
+                        "channel": {"enum": ["whatsapp"]},
+                        "evidence": {"type": "string", "description": "the WhatsApp message id"},
+                        "notice_version": {"type": "string"},
+                        "campaign": {"type": "string"},
+                    },
+                },
+            )
+        },
+        "/reminders/{reminder}/snooze": {
+            "post": _op(
+                "Put one of the citizen's reminders off (404 for another citizen's, 409 when not pending)",
+                {"200": _json({"type": "object", "properties": {"days": {"type": "integer"}}})},
+                [{"name": "reminder", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                {"type": "object", "required": ["citizen"], "properties": {"citizen": {"type": "string"}}},
+            )
+        },
+        "/privacy-notice": {
+            "get": _op(
+                "The current privacy notice as one chat message per language, and its version",
+                {"200": _json({"type": "object"})},
+                [{"name": "purposes", "in": "query", "schema": {"type": "string"}}],
+            )
         },
         "/citizens/{citizen}/draft": {
             "get": _op("The newest open draft", {"200": _json(_ref("Draft"))}, [CITIZEN_PARAM])
@@ -296,6 +351,37 @@ def openapi_document() -> dict[str, Any]:
                 "Withdraw an application", {"200": _json(_ref("ApplicationDetail"))}, [NUMBER], CITIZEN_BODY
             )
         },
+        "/citizens/{citizen}/rights": {
+            "post": _op(
+                "Use a data principal right: access (PDF sent on WhatsApp), erasure, correction, grievance, nomination",
+                {"201": _json(RIGHTS_REQUEST)},
+                [CITIZEN_PARAM],
+                {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"enum": ["access", "correction", "erasure", "nomination", "grievance"]},
+                        "text": {"type": "string", "description": "what is wrong (correction, grievance)"},
+                        "nominee": {
+                            "type": "object",
+                            "properties": {n: {"type": "string"} for n in ("name", "relation", "mobile")},
+                        },
+                    },
+                },
+            ),
+            "get": _op(
+                "A citizen's requests about their data, newest first",
+                {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"requests": {"type": "array", "items": RIGHTS_REQUEST}},
+                        }
+                    )
+                },
+                [CITIZEN_PARAM],
+            ),
+        },
         "/applications/{number}/certificate/resend": {
             "post": _op(
                 "Send the certificate in force to the citizen on WhatsApp again",
@@ -343,6 +429,28 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [REFERENCE],
                 "responses": {
                     "200": {"description": "PNG", "content": {"image/png": {}}},
+                    "default": PROBLEM,
+                },
+            }
+        },
+        "/telephony/missed-call": {
+            "post": {
+                "summary": "The telephony provider's missed-call callback (Exotel Passthru fields), signed with "
+                "X-Telephony-Signature (public; forged or stale is 401)",
+                "security": [],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"outcome": {"type": "string"}}}),
+                    "default": PROBLEM,
+                },
+            }
+        },
+        "/sms/inbound": {
+            "post": {
+                "summary": "A citizen's SMS to the long code (START, STOP), forwarded signed by the SMS provider "
+                "(public; forged or stale is 401)",
+                "security": [],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"outcome": {"type": "string"}}}),
                     "default": PROBLEM,
                 },
             }

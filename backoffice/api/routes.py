@@ -9,12 +9,14 @@ from backoffice.api.blueprint import blueprint, created, json_body
 from backoffice.api.openapi import openapi_document
 from backoffice.applications import services as applications
 from backoffice.citizens import services as citizens
+from backoffice.consent.services import standing
 from backoffice.core.problems import Problem, not_found
 from backoffice.csc import services as csc
 from backoffice.documents import services as documents
 from backoffice.extensions import db
 from backoffice.issuing import resend as certificate_resend
 from backoffice.issuing.tasks import deliver_certificate
+from backoffice.rights import services as rights
 
 
 @blueprint.get("/openapi.json")
@@ -49,7 +51,7 @@ def citizen_profile(citizen_id: str):
     citizen = citizens.find(citizen_id)
     if citizen is None:
         raise not_found("citizen")
-    return jsonify(citizens.profile(citizen))
+    return jsonify({**citizens.profile(citizen), "consent": standing(citizen.id)})
 
 
 @blueprint.put("/citizens/<citizen_id>")
@@ -59,7 +61,7 @@ def put_citizen(citizen_id: str):
         raise not_found("citizen")
     citizen = citizens.update(citizen_id, json_body())
     db.session.commit()
-    return jsonify(citizens.profile(citizen))
+    return jsonify({**citizens.profile(citizen), "consent": standing(citizen.id)})
 
 
 @blueprint.get("/citizens/<citizen_id>/draft")
@@ -178,3 +180,17 @@ def upload_document():
     )
     db.session.commit()
     return created(documents.as_json(document))
+
+
+@blueprint.post("/citizens/<citizen_id>/rights")
+def file_rights_request(citizen_id: str):
+    """The citizen uses a data principal right (access, correction, erasure, nomination, grievance)."""
+    request_ = rights.file_request(citizen_id, json_body())
+    db.session.commit()
+    return created(rights.as_json(request_))
+
+
+@blueprint.get("/citizens/<citizen_id>/rights")
+def list_rights_requests(citizen_id: str):
+    """The citizen's requests about their data, newest first."""
+    return jsonify({"requests": [rights.as_json(r) for r in rights.citizen_requests(citizen_id)]})
