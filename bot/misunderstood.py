@@ -1,0 +1,162 @@
+"""Which messages of a turn the bot misunderstood, as trainer-inbox entries (see trainer_capture/contract.py).
+
+The tracker store calls `entries()` with the events a turn added and pushes the result in the same Redis
+pipeline that saves them: no extra round trip, no write to the back-office, nothing when the bot understood.
+A message counts when the bot fell back, when its intent's confidence was below the threshold, when the
+citizen's next message corrects it ("no, I meant…"), or when the citizen then asked for a person.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, UserUttered
+
+from catalog.loader import load_catalog
+from trainer_capture.contract import CORRECTION, FALLBACK, HANDOVER, LOW_CONFIDENCE, capture_entry
+
+FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_default", "action_two_stage_fallback"})
+HANDOVER_INTENT = "talk_to_human"
+# "no, I meant…", "none of these", in English, romanized Hindi and Devanagari.
+_CORRECTION = re.compile(
+    r"^\s*(no+|nahi+n?|nahin|na)\b[\s,.!]*(i\s+mean|i\s+meant|i\s+want(ed)?|mera\s+matlab|matlab)"
+    r"|\bnone\s+of\s+(these|them|this)\b|\bkoi\s+(bhi\s+)?nahi\b|मेरा\s+मतलब|नहीं,?\s*मैं|इनमें\s+से\s+कोई\s+नहीं",
+    re.IGNORECASE,
+)
+
+
+def is_correction(text: str) -> bool:
+    """Whether the citizen says the bot got their previous message wrong."""
+    return bool(_CORRECTION.search(text))
+
+
+@lru_cache(maxsize=1)
+def name_questions() -> tuple[str, ...]:
+    """The catalog's questions that ask for a person's name, in both languages."""
+    return tuple(
+        question
+        for service in load_catalog().values()
+        for f in service.fields
+        if f.type == "name"
+        for question in (f.question.get("en"), f.question.get("hi"))
+        if question
+    )
+
+
+@dataclass(frozen=True)
+class CaptureRules:
+    """What counts as misunderstood: the confidence below which an understood message is still kept."""
+
+    threshold: float = 0.7
+    name_questions: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_env(cls) -> CaptureRules:
+        """`SEVA_TRAINER_CONFIDENCE` (default 0.7); name questions from the catalog."""
+        return cls(float(os.environ.get("SEVA_TRAINER_CONFIDENCE", "0.7")), name_questions())
+
+
+def entries(sender_id: str, events: list[Event], first_new: int, rules: CaptureRules) -> list[str]:
+    """Inbox entries for the user messages among `events[first_new:]` (the turn's), and the ones they correct."""
+    found: list[str] = []
+    for index in range(max(first_new, 0), len(events)):
+        event = events[index]
+        if not isinstance(event, UserUttered) or _is_payload(event):
+            continue
+        answered_by = _actions_after(events, index)
+        earlier = _previous_typed(events, index)
+        if is_correction(event.text or "") and earlier is not None:
+            found.append(_entry(sender_id, events, earlier, CORRECTION, rules))
+        elif _intent_name(event) == HANDOVER_INTENT and earlier is not None:
+            found.append(_entry(sender_id, events, earlier, HANDOVER, rules))
+        fell_back = _intent_name(event) == FALLBACK_INTENT or bool(FALLBACK_ACTIONS & answered_by)
+        if fell_back:
+            found.append(_entry(sender_id, events, index, FALLBACK, rules))
+        elif _active_form(events, index) is None and _intent_name(event) != HANDOVER_INTENT:
+            predicted, confidence, _ = _prediction(event)
+            if predicted and confidence is not None and confidence < rules.threshold:
+                found.append(_entry(sender_id, events, index, LOW_CONFIDENCE, rules))
+    return found
+
+
+def _entry(sender_id: str, events: list[Event], index: int, reason: str, rules: CaptureRules) -> str:
+    message = events[index]
+    question = _previous_question(events, index)
+    intent, confidence, alternatives = _prediction(message)
+    return capture_entry(
+        reason,
+        message.text or "",
+        sender_id,
+        message_id=message.message_id,
+        intent=intent,
+        confidence=confidence,
+        alternatives=alternatives,
+        previous_question=question,
+        active_form=_active_form(events, index),
+        answers_name_question=bool(question) and any(q in question for q in rules.name_questions),
+    )
+
+
+def _is_payload(event: UserUttered) -> bool:
+    return (event.text or "").startswith("/") or not (event.text or "").strip()
+
+
+def _intent_name(event: UserUttered) -> str | None:
+    return (event.intent or {}).get("name")
+
+
+def _prediction(event: UserUttered) -> tuple[str | None, float | None, list[dict]]:
+    """The classifier's own best intent (under a fallback), its confidence, and the next 3."""
+    ranking = [
+        {"intent": r.get("name"), "confidence": round(float(r.get("confidence") or 0), 4)}
+        for r in (event.parse_data or {}).get("intent_ranking") or []
+        if r.get("name") and r.get("name") != FALLBACK_INTENT
+    ]
+    if not ranking:
+        intent = event.intent or {}
+        name = intent.get("name")
+        if not name or name == FALLBACK_INTENT:
+            return None, None, []
+        return name, float(intent.get("confidence") or 0), []
+    return ranking[0]["intent"], ranking[0]["confidence"], ranking[1:4]
+
+
+def _actions_after(events: list[Event], index: int) -> set[str]:
+    names: set[str] = set()
+    for event in events[index + 1 :]:
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name:
+            names.add(event.action_name)
+    return names
+
+
+def _previous_typed(events: list[Event], index: int) -> int | None:
+    """The citizen's previous typed (not tapped) message, within the same conversation session."""
+    for earlier in range(index - 1, -1, -1):
+        event = events[earlier]
+        if isinstance(event, ActionExecuted) and event.action_name == "action_session_start":
+            return None
+        if isinstance(event, UserUttered) and not _is_payload(event):
+            return earlier
+    return None
+
+
+def _previous_question(events: list[Event], index: int) -> str | None:
+    return next(
+        (e.text for e in reversed(events[:index]) if isinstance(e, BotUttered) and e.text),
+        None,
+    )
+
+
+def _active_form(events: Iterable[Event], index: int) -> str | None:
+    form = None
+    for event in list(events)[:index]:
+        if isinstance(event, ActiveLoop):
+            form = event.name
+    return form
