@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.jobs.celery_app import celery_init_app
     from backoffice.ocr import models as _ocr  # noqa: F401
     from backoffice.people import models as _people  # noqa: F401
+    from backoffice.trainer import models as _trainer  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
     from backoffice.payments.views import blueprint as payment_officers
+    from backoffice.trainer.routes import blueprint as trainer
     from backoffice.verify.lookup import verify_blueprint
 
     app.register_blueprint(api, url_prefix="/api/v1")
@@ -77,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_blueprint())
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
+    app.register_blueprint(trainer, url_prefix="/trainer")
 
 
 def register_commands(app: Flask) -> None:

@@ -12,12 +12,11 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, UserUttered
 
-from catalog.loader import load_catalog
 from trainer_capture.contract import CORRECTION, FALLBACK, HANDOVER, LOW_CONFIDENCE, capture_entry
+from trainer_capture.names import asks_for_name, name_questions
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_default", "action_two_stage_fallback"})
@@ -35,19 +34,6 @@ def is_correction(text: str) -> bool:
     return bool(_CORRECTION.search(text))
 
 
-@lru_cache(maxsize=1)
-def name_questions() -> tuple[str, ...]:
-    """The catalog's questions that ask for a person's name, in both languages."""
-    return tuple(
-        question
-        for service in load_catalog().values()
-        for f in service.fields
-        if f.type == "name"
-        for question in (f.question.get("en"), f.question.get("hi"))
-        if question
-    )
-
-
 @dataclass(frozen=True)
 class CaptureRules:
     """What counts as misunderstood: the confidence below which an understood message is still kept."""
@@ -59,6 +45,11 @@ class CaptureRules:
     def from_env(cls) -> CaptureRules:
         """`SEVA_TRAINER_CONFIDENCE` (default 0.7); name questions from the catalog."""
         return cls(float(os.environ.get("SEVA_TRAINER_CONFIDENCE", "0.7")), name_questions())
+
+
+def typed_messages(events: list[Event], first_new: int) -> int:
+    """How many messages among `events[first_new:]` the citizen typed (taps and payloads are not NLU's)."""
+    return sum(isinstance(e, UserUttered) and not _is_payload(e) for e in events[max(first_new, 0) :])
 
 
 def entries(sender_id: str, events: list[Event], first_new: int, rules: CaptureRules) -> list[str]:
@@ -93,12 +84,13 @@ def _entry(sender_id: str, events: list[Event], index: int, reason: str, rules: 
         message.text or "",
         sender_id,
         message_id=message.message_id,
+        number=((message.metadata or {}).get("whatsapp") or {}).get("phone_number_id"),
         intent=intent,
         confidence=confidence,
         alternatives=alternatives,
         previous_question=question,
         active_form=_active_form(events, index),
-        answers_name_question=bool(question) and any(q in question for q in rules.name_questions),
+        answers_name_question=asks_for_name(question, rules.name_questions),
     )
 
 

@@ -26,7 +26,7 @@ from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import misunderstood
-from trainer_capture.contract import push
+from trainer_capture.contract import count_messages, push
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +108,9 @@ class SessionRedisTrackerStore(RedisTrackerStore):
         # Misunderstood messages ride along in the same round trip; the back-office drains them later.
         for entry in misunderstood.entries(tracker.sender_id, events, turn_starts, self.capture_rules):
             push(pipe, entry)
+        typed = misunderstood.typed_messages(events, turn_starts)
+        if typed:
+            count_messages(pipe, typed)
         pipe.execute()
 
     def _same_event(self, events_key: str, event: Event) -> bool:

@@ -11,12 +11,18 @@ STYLE_LABELS = {
     "hinglish": ("Hinglish", "हिंग्लिश"),
 }
 # Common Hindi function words and verbs as people type them in Latin letters; one of them makes it Hinglish.
+# Words that are also English (do, me, na, ya) are left out.
 _HINGLISH = frozenset(
-    """hai hain ho hoga kya kaise kab kahan kitna kitne kitni mujhe mera meri mere mujhko hum humko hamara
-    aap aapka apna chahiye chaiye karna karni karo kare kar kiya nahi nahin na ka ki ke ko se mein me par
-    aur ya bhi tha thi banwana banana banvana batao bataye bataiye dena dijiye do lena milega milegi
-    kripya krpya shukriya dhanyavad dhanyawad haan ji accha theek thik kaun kyu kyun praman patra gaya gayi
-    gaye hua hui raha rahi rahe wala wali kuch sab abhi aaj kal paisa paise chahta chahti sakta sakte kho""".split()
+    re.findall(
+        r"\S+",
+        """
+    hai hain ho hoga kya kaise kab kahan kitna kitne kitni mujhe mera meri mere mujhko hum humko hamara aap
+    aapka apna chahiye chaiye karna karni karo kare kar kiya nahi nahin ka ki ke ko se mein par aur
+    bhi tha thi banwana banvana batao bataye bataiye dena dijiye lena milega milegi kripya
+    krpya shukriya dhanyavad dhanyawad haan ji accha theek thik kaun kyu kyun praman patra gaya gayi gaye
+    hua hui raha rahi rahe wala wali kuch sab abhi aaj kal paisa paise chahta chahti sakta sakte kho
+""",
+    )
 )
 _WORD = re.compile(r"[a-z]+")
 

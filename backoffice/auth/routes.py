@@ -52,6 +52,11 @@ def expire_idle_sessions():
     return None
 
 
+def home_page(user: User) -> str:
+    """Where a user lands after signing in: trainers in their workbench, everyone else at the queue."""
+    return url_for("trainer.inbox_page") if user.role == "nlu_trainer" else url_for("officers.queue")
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in; five failures a minute from one address for one username are refused."""
@@ -78,9 +83,7 @@ def login():
         user.last_login_at = utcnow()
         audit.record(people.actor_for(user), "user.signed_in", f"user:{user.id}", {})
         db.session.commit()
-        return redirect(
-            url_for("auth.change_password") if user.must_change_password else url_for("officers.queue")
-        )
+        return redirect(url_for("auth.change_password") if user.must_change_password else home_page(user))
     return render_template("login.html", form=form)
 
 
@@ -110,5 +113,5 @@ def change_password():
         people.change_password(current_user, form.new.data, people.actor_for(current_user))
         db.session.commit()
         flash("Your password was changed.")
-        return redirect(url_for("officers.queue"))
+        return redirect(home_page(current_user))
     return render_template("password.html", form=form)

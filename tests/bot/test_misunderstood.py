@@ -11,10 +11,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.misunderstood import CaptureRules, entries, is_correction, name_questions
+from bot.misunderstood import CaptureRules, entries, is_correction
 from bot.tracker_store import SessionRedisTrackerStore
 from tests.servers import ROOT
 from trainer_capture.contract import CAPTURE_KEY
+from trainer_capture.names import name_questions
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 RULES = CaptureRules(threshold=0.7, name_questions=("What is the child's full name?",))
@@ -64,7 +65,11 @@ def test_low_confidence_is_kept_and_a_confident_message_or_a_tap_is_not():
         *turn(said("certificate kab tak", "ask_deadline", 0.62, ("check_status", 0.3)), "action_answer"),
     ]
     [entry] = captured(events)
-    assert (entry["reason"], entry["text"], entry["intent"]) == ("low_confidence", "certificate kab tak", "ask_deadline")
+    assert (entry["reason"], entry["text"], entry["intent"]) == (
+        "low_confidence",
+        "certificate kab tak",
+        "ask_deadline",
+    )
 
 
 def test_only_the_turns_new_events_are_looked_at():
@@ -79,7 +84,11 @@ def test_a_correction_keeps_the_message_it_corrects():
         *turn(said("no, I meant income certificate", "deny", 0.9, message_id="wamid.2"), "utter_ok"),
     ]
     [entry] = captured(events, first_new=4)
-    assert (entry["reason"], entry["text"], entry["intent"]) == ("correction", "income proof chahiye", "check_status")
+    assert (entry["reason"], entry["text"], entry["intent"]) == (
+        "correction",
+        "income proof chahiye",
+        "check_status",
+    )
     assert is_correction("nahi, mera matlab birth certificate")
     assert is_correction("इनमें से कोई नहीं")
     assert is_correction("none of these")
@@ -106,7 +115,11 @@ def test_a_form_answer_is_no_misunderstanding_unless_the_bot_fell_back_and_a_nam
         *turn(said("Aarav Sharma", "nlu_fallback", 0.5, ("inform", 0.45)), "utter_default"),
     ]
     [entry] = captured(events)
-    assert (entry["reason"], entry["text"], entry["active_form"]) == ("fallback", "<NAME>", "application_form")
+    assert (entry["reason"], entry["text"], entry["active_form"]) == (
+        "fallback",
+        "<NAME>",
+        "application_form",
+    )
 
 
 def test_the_catalog_supplies_its_name_questions_in_both_languages():

@@ -54,6 +54,7 @@ def test_a_tapped_payload_is_not_a_name():
     ("text", "style"),
     [
         ("I need a birth certificate", "english"),
+        ("can you help me do this", "english"),
         ("जन्म प्रमाण पत्र चाहिए", "devanagari"),
         ("mujhe birth certificate chahiye", "hinglish"),
         ("income certificate kaise banwana hai", "hinglish"),
