@@ -18,7 +18,7 @@ from backoffice.people.models import User
 from backoffice.trainer.intents import domain_intents, service_ids
 from backoffice.trainer.models import INTENT, LABEL_KINDS, NEW_SERVICE, InboxItem, Label, ServiceRequest
 
-# Two messages whose words overlap this much (rapidfuzz token_set_ratio, 0-100) are one group.
+# Two messages whose words overlap this much (rapidfuzz token_sort_ratio, 0-100) are one group.
 SIMILAR = 80
 MAX_SHOWN = 400
 
@@ -96,7 +96,7 @@ def groups(found: list[InboxItem]) -> list[Group]:
         match = process.extractOne(
             item.text,
             leads,
-            scorer=fuzz.token_set_ratio,
+            scorer=fuzz.token_sort_ratio,
             processor=utils.default_process,
             score_cutoff=SIMILAR,
         )

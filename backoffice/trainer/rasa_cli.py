@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ def run(args: list[str], timeout: float) -> Outcome:
         return Outcome(False, f"{' '.join(args[:3])} took longer than {timeout:.0f} s and was stopped")
     except OSError as error:
         return Outcome(False, f"could not start {command[0]}: {error}")
-    return Outcome(done.returncode == 0, (done.stdout + done.stderr)[-8000:])
+    return Outcome(done.returncode == 0, (done.stdout + done.stderr)[-200_000:])
 
 
 def validate(config: Path, domain: Path, data: list[Path]) -> Outcome:
@@ -44,14 +45,19 @@ def validate(config: Path, domain: Path, data: list[Path]) -> Outcome:
 
 
 def validator_message(output: str) -> str:
-    """The validator's warnings and errors, without Rasa's start-up noise."""
-    keep = [
-        line.strip()
-        for line in output.splitlines()
-        if any(
-            word in line
-            for word in ("UserWarning", "WARNING", "ERROR", "Error", "error", "conflict", "duplicate")
-        )
-        or line.strip().startswith(("-", "The "))
+    """The validator's complaints, without Rasa's start-up noise and colour codes; the serious ones first.
+
+    Rasa also warns about utterances no story uses, which the project's own data has and which do not fail
+    validation; those come last, so the reason an export was refused is what a trainer reads first.
+    """
+    plain = _ANSI.sub("", output)
+    complaints = [
+        line.split("UserWarning: ", 1)[1].strip() if "UserWarning: " in line else line.strip()
+        for line in plain.splitlines()
+        if "UserWarning: " in line or " ERROR " in line or "completed with errors" in line
     ]
-    return "\n".join(keep[-30:]) or output[-2000:]
+    serious = [c for c in complaints if "is not used in any story" not in c]
+    return "\n".join(serious[:30]) or plain[-2000:]
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
