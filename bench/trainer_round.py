@@ -9,7 +9,8 @@
    data/nlu, checked by `rasa data validate`.
 3. Runs the room's train-and-evaluate round (bot/model_round.py: `rasa train`, then both models on
    tests/nlu/heldout.yml) and prints the before/after table, the verdict and the time each step took.
-Writes bench/results/trainer_round.json. The repository's data/nlu and models/ are not changed.
+Writes bench/results/trainer_round.json. The repository's data/nlu is not changed; models/ gains only the running
+model's held-out evaluation, cached beside it (models/seva.tar.gz.heldout.json).
 """
 
 from __future__ import annotations
