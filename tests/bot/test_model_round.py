@@ -12,7 +12,9 @@ def test_accuracy_f1_and_confusions():
     result = evaluate(messages, [parse("greet"), parse("thank"), parse("thank"), parse("nlu_fallback")])
     assert result["accuracy"] == 0.5
     assert result["per_intent"]["greet"] == {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "support": 2}
-    assert result["per_intent"]["thank"]["precision"] == 0.5 and result["per_intent"]["thank"]["recall"] == 0.5
+    assert (
+        result["per_intent"]["thank"]["precision"] == 0.5 and result["per_intent"]["thank"]["recall"] == 0.5
+    )
     assert result["confusions"] == [
         {"expected": "greet", "got": "thank", "count": 1},
         {"expected": "thank", "got": "nlu_fallback", "count": 1},

@@ -8,8 +8,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import redis
+from sqlalchemy import func, select
 
+from backoffice.extensions import db
 from backoffice.trainer import capture
+from backoffice.trainer.models import InboxItem
 from tests.backoffice.conftest import add_user
 from trainer_capture.contract import capture_entry, push
 
@@ -42,12 +45,13 @@ def captured(app, queue):
         fields.setdefault("message_id", f"wamid.{next(counter)}")
         fields.setdefault("intent", "apply_service")
         fields.setdefault("confidence", 0.41)
-        push(queue, capture_entry(reason, text, fields.pop("conversation", "wa-0123456789abcdef0123"), **fields))
+        push(
+            queue,
+            capture_entry(reason, text, fields.pop("conversation", "wa-0123456789abcdef0123"), **fields),
+        )
         with app.app_context():
             capture.drain(queue)
-            from backoffice.trainer.models import InboxItem
-
-            return max(i.id for i in InboxItem.query.all())
+            return db.session.scalar(select(func.max(InboxItem.id)))
 
     return make
 

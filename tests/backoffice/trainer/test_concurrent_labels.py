@@ -24,7 +24,9 @@ def test_two_trainers_at_once_leave_two_labels_and_a_disagreement(app, trainers,
             with app.app_context():
                 trainer = User.query.filter_by(username=username).one()
                 barrier.wait()
-                inbox.label([item], trainer, "intent", intent, None, Actor("nlu_trainer", username, trainer.id))
+                inbox.label(
+                    [item], trainer, "intent", intent, None, Actor("nlu_trainer", username, trainer.id)
+                )
                 db.session.commit()
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
@@ -37,6 +39,9 @@ def test_two_trainers_at_once_leave_two_labels_and_a_disagreement(app, trainers,
         thread.join(timeout=60)
     assert errors == []
     with app.app_context():
-        assert sorted(lb.intent for lb in Label.query.filter_by(item_id=item)) == ["ask_deadline", "check_status"]
+        assert sorted(lb.intent for lb in Label.query.filter_by(item_id=item)) == [
+            "ask_deadline",
+            "check_status",
+        ]
         stored = db.session.get(InboxItem, item)
         assert inbox.state_of(stored) == "disputed" and stored.final_intent is None

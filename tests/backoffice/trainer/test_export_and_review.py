@@ -7,7 +7,9 @@ import shutil
 import pytest
 import yaml
 
+from backoffice.extensions import db
 from backoffice.trainer import export, review
+from backoffice.trainer.models import InboxItem, Label
 from tests.backoffice.conftest import csrf_token
 from tests.backoffice.trainer.test_inbox import label
 from tests.servers import ROOT
@@ -32,13 +34,17 @@ def test_settled_labels_become_one_file_per_style_with_the_inbox_item_and_never_
     name_only = captured("Aarav Sharma", answers_name_question=True)
     disputed = captured("status batao")
     auth.login("asha.trainer")
-    label(client, [hinglish], intent="apply_service", entity_start="6", entity_end="24", entity_value="birth_certificate")
+    label(
+        client,
+        [hinglish],
+        intent="apply_service",
+        entity_start="6",
+        entity_end="24",
+        entity_value="birth_certificate",
+    )
     label(client, [english, held_out, name_only], intent="apply_service")
     label(client, [disputed], intent="check_status")
     with app.app_context():
-        from backoffice.trainer.models import InboxItem, Label
-        from backoffice.extensions import db
-
         db.session.add(Label(item_id=disputed, trainer_id=3, kind="intent", intent="help", entities=[]))
         db.session.get(InboxItem, disputed).final_kind = None
         db.session.commit()
@@ -62,7 +68,9 @@ def test_an_export_that_passes_rasa_data_validate_is_written_and_one_that_fails_
     auth.login("asha.trainer")
     label(client, [good], intent="apply_service")
     token = csrf_token(client, "/trainer/models")
-    page = client.post("/trainer/export", data={"csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    page = client.post("/trainer/export", data={"csrf_token": token}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "1 examples written to data/nlu" in page, page
     written = yaml.safe_load((nlu_copy / "trainer_hinglish.yml").read_text(encoding="utf-8"))
     assert written["nlu"][0]["examples"][0]["metadata"] == {"inbox_item": good}
@@ -71,7 +79,9 @@ def test_an_export_that_passes_rasa_data_validate_is_written_and_one_that_fails_
     clash = captured("birth cert apply")
     label(client, [clash], intent="ask_fees")
     before = (nlu_copy / "trainer_english.yml").read_text(encoding="utf-8")
-    page = client.post("/trainer/export", data={"csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    page = client.post("/trainer/export", data={"csrf_token": token}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "failed" in page and "birth cert apply" in page, page
     assert (nlu_copy / "trainer_english.yml").read_text(encoding="utf-8") == before
 
@@ -82,7 +92,10 @@ def test_the_export_downloads_as_a_patch(client, auth, trainers, captured, nlu_c
     label(client, [item], intent="apply_service")
     patch = client.get("/trainer/export.patch").get_data(as_text=True)
     assert "+++ b/trainer_english.yml" in patch or "trainer_english.yml" in patch
-    assert "+    - text: need paper for my kid being born" in patch or "need paper for my kid being born" in patch
+    assert (
+        "+    - text: need paper for my kid being born" in patch
+        or "need paper for my kid being born" in patch
+    )
 
 
 EVENTS = [
@@ -104,7 +117,16 @@ def test_the_transcript_is_redacted_marks_fallbacks_and_forms_and_shows_no_slot_
     lines = review.transcript(EVENTS)
     shown = " ".join(line.text for line in lines)
     assert "Aarav" not in shown and "9811122233" not in shown and "2345" not in shown
-    assert [line.who for line in lines] == ["action", "bot", "form", "citizen", "bot", "citizen", "action", "form"]
+    assert [line.who for line in lines] == [
+        "action",
+        "bot",
+        "form",
+        "citizen",
+        "bot",
+        "citizen",
+        "action",
+        "form",
+    ]
     assert lines[3].text == "<NAME>"
     assert [line.fallback for line in lines if line.fallback] and lines[5].fallback and lines[6].fallback
     assert lines[2].text == "form application_form started" and lines[7].text == "form ended"

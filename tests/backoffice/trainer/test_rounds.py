@@ -26,7 +26,9 @@ def evaluation(accuracy: float, **f1: float) -> dict:
         (evaluation(0.95, apply_service=0.99), False),  # an intent no longer predicted at all
     ],
 )
-def test_a_round_is_promotable_only_when_not_worse_overall_and_no_intent_drops_more_than_2_points(after, promotable):
+def test_a_round_is_promotable_only_when_not_worse_overall_and_no_intent_drops_more_than_2_points(
+    after, promotable
+):
     before = evaluation(0.93, greet=0.90, apply_service=0.95)
     assert rounds.verdict(before, after)["promotable"] is promotable
 
@@ -42,7 +44,9 @@ def evaluated_round(app, model_file: str, promotable: bool = True) -> int:
 
 
 def post(client, path: str):
-    return client.post(path, data={"csrf_token": csrf_token(client, "/trainer/models")}, follow_redirects=True)
+    return client.post(
+        path, data={"csrf_token": csrf_token(client, "/trainer/models")}, follow_redirects=True
+    )
 
 
 def test_promotion_loads_the_model_into_every_instance_records_it_and_one_click_rolls_back(
@@ -68,7 +72,9 @@ def test_promotion_loads_the_model_into_every_instance_records_it_and_one_click_
     assert "Roll back" not in client.get("/trainer/models").get_data(as_text=True)
 
 
-def test_when_one_instance_refuses_the_others_go_back_and_the_round_says_why(client, auth, trainers, app, rasa_doubles):
+def test_when_one_instance_refuses_the_others_go_back_and_the_round_says_why(
+    client, auth, trainers, app, rasa_doubles
+):
     first, refusing = rasa_doubles(2, refuse_last=True)
     round_id = evaluated_round(app, "/models/trainer/round-1.tar.gz")
     auth.login("asha.trainer")
@@ -86,11 +92,15 @@ def test_a_worse_round_is_not_promoted(client, auth, trainers, app, rasa_doubles
     auth.login("asha.trainer")
     page = client.get(f"/trainer/rounds/{round_id}").get_data(as_text=True)
     assert "Not promotable" in page and "worse overall" in page and 'class="promote"' not in page
-    assert "This round cannot be promoted" in post(client, f"/trainer/rounds/{round_id}/promote").get_data(as_text=True)
+    assert "This round cannot be promoted" in post(client, f"/trainer/rounds/{round_id}/promote").get_data(
+        as_text=True
+    )
     assert rasa.loaded == []
 
 
-def test_a_failed_training_is_shown_and_leaves_the_running_model_untouched(client, auth, trainers, app, rasa_doubles, tmp_path):
+def test_a_failed_training_is_shown_and_leaves_the_running_model_untouched(
+    client, auth, trainers, app, rasa_doubles, tmp_path
+):
     [rasa] = rasa_doubles(1)
     app.config["TRAINER_HELDOUT"] = str(tmp_path / "no-such-split.yml")
     app.config["TRAINER_MODELS_DIR"] = str(tmp_path / "models")
