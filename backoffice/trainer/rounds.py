@@ -30,6 +30,9 @@ from backoffice.trainer.models import ModelRound
 logger = logging.getLogger(__name__)
 # An intent may lose at most this much F1 (2 points) in a promotable round.
 MAX_INTENT_DROP = 0.02
+# Several processes may share one Rasa address (SANIC_WORKERS): how often to check and send again.
+STATUS_CHECKS = 12
+PUT_ATTEMPTS = 8
 
 
 class PromotionRefused(Exception):
@@ -112,16 +115,31 @@ def run_training(round_id: int) -> None:
 
 
 def _load(instance: str, model_file: str) -> None:
-    """Have one Rasa instance load `model_file` (Rasa's HTTP API, token auth); raises on refusal."""
-    token = current_app.config["RASA_TOKEN"]
-    answer = httpx.put(
-        f"{instance}/model",
-        params={"token": token} if token else None,
-        json={"model_file": model_file},
-        timeout=float(current_app.config["RASA_MODEL_LOAD_SECONDS"]),
+    """Have every process behind one Rasa address load `model_file` (Rasa's HTTP API, token auth).
+
+    With SANIC_WORKERS > 1 several processes share the port and each request reaches one of them, so the
+    model is sent again until STATUS_CHECKS status answers in a row name it (or PUT_ATTEMPTS sends fail to).
+    """
+    config = current_app.config
+    params = {"token": config["RASA_TOKEN"]} if config["RASA_TOKEN"] else None
+    for _ in range(PUT_ATTEMPTS):
+        answer = httpx.put(
+            f"{instance}/model",
+            params=params,
+            json={"model_file": model_file},
+            timeout=float(config["RASA_MODEL_LOAD_SECONDS"]),
+        )
+        if answer.status_code != 204:
+            raise PromotionRefused(f"{instance} refused the model: {answer.status_code} {answer.text[:300]}")
+        running = {
+            httpx.get(f"{instance}/status", params=params, timeout=30).json().get("model_file")
+            for _ in range(STATUS_CHECKS)
+        }
+        if running == {Path(model_file).name}:
+            return
+    raise PromotionRefused(
+        f"{instance} still answers with another model after {PUT_ATTEMPTS} loads: {running}"
     )
-    if answer.status_code != 204:
-        raise PromotionRefused(f"{instance} refused the model: {answer.status_code} {answer.text[:300]}")
 
 
 def _load_everywhere(model_file: str, fallback_file: str) -> list[str]:

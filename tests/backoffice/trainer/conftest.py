@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import redis
@@ -57,12 +59,17 @@ def captured(app, queue):
 
 
 class RasaDouble:
-    """Answers Rasa's `PUT /model` and `GET /conversations/<id>/tracker` as a Rasa server with a token does."""
+    """Answers Rasa's `PUT /model`, `GET /status` and `GET /conversations/<id>/tracker` as a Rasa server does.
 
-    def __init__(self, token: str, refuse: bool = False):
+    `processes` imitates SANIC_WORKERS: requests go to the processes in turn and a PUT loads only the one it reaches.
+    """
+
+    def __init__(self, token: str, refuse: bool = False, processes: int = 1):
         self.token, self.refuse = token, refuse
         self.loaded: list[str] = []
         self.events: list[dict] = []
+        self.running = ["base.tar.gz"] * processes
+        self._turn = itertools.count()
         double = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -83,13 +90,18 @@ class RasaDouble:
                     self.wfile.write(b'{"message":"Agent with name is not valid"}')
                     return
                 double.loaded.append(body["model_file"])
+                double.running[next(double._turn) % len(double.running)] = Path(body["model_file"]).name
                 self.send_response(204)
                 self.end_headers()
 
             def do_GET(self):  # noqa: N802
                 if not self._authorised():
                     return
-                payload = json.dumps({"events": double.events}).encode()
+                if self.path.startswith("/status"):
+                    process = next(double._turn) % len(double.running)
+                    payload = json.dumps({"model_file": double.running[process]}).encode()
+                else:
+                    payload = json.dumps({"events": double.events}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
@@ -109,13 +121,13 @@ class RasaDouble:
 
 @pytest.fixture
 def rasa_doubles(app):
-    """`rasa_doubles(n, refuse_last=False)`: n Rasa HTTP doubles, configured as the app's instances."""
+    """`rasa_doubles(n, refuse_last=False, processes=1)`: n Rasa HTTP doubles, configured as the app's instances."""
     made: list[RasaDouble] = []
 
-    def make(n: int = 2, refuse_last: bool = False) -> list[RasaDouble]:
+    def make(n: int = 2, refuse_last: bool = False, processes: int = 1) -> list[RasaDouble]:
         app.config["RASA_TOKEN"] = "rasa-token"
         for index in range(n):
-            made.append(RasaDouble("rasa-token", refuse=refuse_last and index == n - 1))
+            made.append(RasaDouble("rasa-token", refuse=refuse_last and index == n - 1, processes=processes))
         app.config["RASA_INSTANCES"] = [d.url for d in made]
         return made
 

@@ -72,6 +72,14 @@ def test_promotion_loads_the_model_into_every_instance_records_it_and_one_click_
     assert "Roll back" not in client.get("/trainer/models").get_data(as_text=True)
 
 
+def test_every_process_behind_one_address_gets_the_model(client, auth, trainers, app, rasa_doubles):
+    [rasa] = rasa_doubles(1, processes=2)  # SANIC_WORKERS=2: a PUT reaches one of the two processes
+    round_id = evaluated_round(app, "/models/trainer/round-1.tar.gz")
+    auth.login("asha.trainer")
+    post(client, f"/trainer/rounds/{round_id}/promote")
+    assert rasa.running == ["round-1.tar.gz", "round-1.tar.gz"]
+
+
 def test_when_one_instance_refuses_the_others_go_back_and_the_round_says_why(
     client, auth, trainers, app, rasa_doubles
 ):
