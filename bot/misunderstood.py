@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, UserUttered
@@ -60,17 +59,19 @@ def entries(sender_id: str, events: list[Event], first_new: int, rules: CaptureR
         if not isinstance(event, UserUttered) or _is_payload(event):
             continue
         answered_by = _actions_after(events, index)
-        earlier = _previous_typed(events, index)
-        if is_correction(event.text or "") and earlier is not None:
-            found.append(_entry(sender_id, events, earlier, CORRECTION, rules))
-        elif _intent_name(event) == HANDOVER_INTENT and earlier is not None:
-            found.append(_entry(sender_id, events, earlier, HANDOVER, rules))
+        corrects = is_correction(event.text or "")
+        if corrects or _intent_name(event) == HANDOVER_INTENT:
+            earlier = _previous_typed(events, index)
+            if earlier is not None:
+                found.append(_entry(sender_id, events, earlier, CORRECTION if corrects else HANDOVER, rules))
         fell_back = _intent_name(event) == FALLBACK_INTENT or bool(FALLBACK_ACTIONS & answered_by)
         if fell_back:
             found.append(_entry(sender_id, events, index, FALLBACK, rules))
-        elif _active_form(events, index) is None and _intent_name(event) != HANDOVER_INTENT:
+        elif _intent_name(event) != HANDOVER_INTENT:
+            # The confidence first: an understood turn (most of them) then costs no look back at the session.
             predicted, confidence, _ = _prediction(event)
-            if predicted and confidence is not None and confidence < rules.threshold:
+            low = predicted and confidence is not None and confidence < rules.threshold
+            if low and _active_form(events, index) is None:
                 found.append(_entry(sender_id, events, index, LOW_CONFIDENCE, rules))
     return found
 
@@ -146,9 +147,5 @@ def _previous_question(events: list[Event], index: int) -> str | None:
     )
 
 
-def _active_form(events: Iterable[Event], index: int) -> str | None:
-    form = None
-    for event in list(events)[:index]:
-        if isinstance(event, ActiveLoop):
-            form = event.name
-    return form
+def _active_form(events: list[Event], index: int) -> str | None:
+    return next((e.name for e in reversed(events[:index]) if isinstance(e, ActiveLoop)), None)
