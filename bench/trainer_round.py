@@ -1,6 +1,6 @@
 """One real trainer round on the full model: capture what the bot gets wrong, label, export, train, evaluate.
 
-    nice .venv/bin/python -m bench.trainer_round            # about 10-20 minutes on 2 shared cores
+    nice .venv/bin/python -m bench.trainer_round            # ~10 min on 2 idle cores, 46 min under load
 
 1. Parses `bench/trainer_round_messages.yml` (citizen messages written for this, none in the held-out split)
    with the running model (`models/seva.tar.gz`) and keeps those it gets wrong: what the inbox would hold.
