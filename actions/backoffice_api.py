@@ -172,6 +172,11 @@ class BackOffice:
         body = {"citizen": citizen}
         return (await self.request("POST", f"/applications/{number}/certificate/resend", json=body))[1]
 
+    async def rights_request(self, citizen: str, kind: str, **fields: Any) -> dict[str, Any]:
+        """Use a data principal right (access, erasure, correction, grievance, nomination); answers the request."""
+        body = {"kind": kind, **fields}
+        return (await self.request("POST", f"/citizens/{citizen}/rights", json=body))[1]
+
     async def _get_or_none(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any] | None:
         try:
             return (await self.request("GET", path, params=params))[1]

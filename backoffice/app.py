@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.applications import models as _applications  # noqa: F401
     from backoffice.audit import models as _audit  # noqa: F401
     from backoffice.auth import models as _auth  # noqa: F401
+    from backoffice.breach import models as _breach  # noqa: F401
     from backoffice.citizens import models as _citizens  # noqa: F401
     from backoffice.documents import models as _documents  # noqa: F401
     from backoffice.documents.storage import build_document_store
@@ -76,7 +77,10 @@ def register_extensions(app: Flask) -> None:
     from backoffice.jobs.celery_app import celery_init_app
     from backoffice.ocr import models as _ocr  # noqa: F401
     from backoffice.people import models as _people  # noqa: F401
+    from backoffice.reports import models as _reports  # noqa: F401
+    from backoffice.rights import models as _rights  # noqa: F401
     from backoffice.trainer import models as _trainer  # noqa: F401
+    from backoffice.vault import models as _vault  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
@@ -105,9 +109,14 @@ def register_blueprints(app: Flask) -> None:
     )
     from backoffice.api.blueprint import blueprint as api
     from backoffice.auth.routes import blueprint as auth
+    from backoffice.breach.views import blueprint as breach
+    from backoffice.dashboard.routes import blueprint as dashboard
     from backoffice.issuing.views import blueprint as certificate_officers
+    from backoffice.metrics.routes import blueprint as metrics
     from backoffice.officers.routes import blueprint as officers
     from backoffice.payments.views import blueprint as payment_officers
+    from backoffice.reports.routes import blueprint as reports
+    from backoffice.rights.views import blueprint as rights
     from backoffice.trainer.routes import blueprint as trainer
     from backoffice.verify.lookup import register_verify
 
@@ -118,6 +127,11 @@ def register_blueprints(app: Flask) -> None:
     register_verify(app)
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
+    app.register_blueprint(rights)
+    app.register_blueprint(breach)
+    app.register_blueprint(dashboard, url_prefix="/admin")
+    app.register_blueprint(reports, url_prefix="/admin")
+    app.register_blueprint(metrics)
     app.register_blueprint(trainer, url_prefix="/trainer")
 
 

@@ -34,6 +34,7 @@ class Config:
         # What `production_problems` needs to see; kept beside the settings it judges.
         self.WHATSAPP_APP_SECRET = env.get("WHATSAPP_APP_SECRET", "")
         self.DOCUMENT_KEYS_SET = bool(env.get("SEVA_DOCUMENT_KEYS"))
+        self.AADHAAR_KEYS_SET = bool(env.get("SEVA_AADHAAR_KEYS")) and bool(env.get("SEVA_AADHAAR_HMAC_KEY"))
         certificates = CertificateSettings.from_env(env)
         self.SIGNING_BACKEND = certificates.signing_backend
         self.VERIFY_URL = certificates.verify_url
@@ -45,6 +46,21 @@ class Config:
         # Failed sign-ins allowed per minute for one address and username before further tries are refused
         # (per account and address: a stranger's failures never lock an officer out of their own desk).
         self.LOGIN_ATTEMPTS_PER_MINUTE = int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "5"))
+        # Production requires the second factor for every role; development may do without.
+        self.TWO_FACTOR_REQUIRED = (
+            env.get("SEVA_REQUIRE_2FA", "1" if self.SEVA_ENV == "production" else "0") == "1"
+        )
+        # Refused second-factor codes allowed per minute for one account, and for one address over all accounts.
+        self.TWO_FACTOR_ATTEMPTS_PER_MINUTE = int(env.get("TWO_FACTOR_ATTEMPTS_PER_MINUTE", "5"))
+        self.TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE = int(
+            env.get("TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE", "20")
+        )
+        # Days to answer a data principal's request, and a grievance (the DPDP Rules allow at most 90 for one).
+        self.RIGHTS_RESPONSE_DAYS = int(env.get("RIGHTS_RESPONSE_DAYS", "30"))
+        self.GRIEVANCE_RESPONSE_DAYS = int(env.get("GRIEVANCE_RESPONSE_DAYS", "30"))
+        # Published on /privacy/rights: who answers grievances, and how to reach them.
+        self.GRIEVANCE_OFFICER = env.get("GRIEVANCE_OFFICER", "Grievance Officer, e-District Delhi")
+        self.GRIEVANCE_OFFICER_EMAIL = env.get("GRIEVANCE_OFFICER_EMAIL", "grievance@seva.example")
         self.QUEUE_PAGE_SIZE = int(env.get("QUEUE_PAGE_SIZE", "25"))
         self.ARGON2_TIME_COST = int(env.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(env.get("ARGON2_MEMORY_COST", "65536"))
@@ -77,6 +93,9 @@ class Config:
                 "backoffice.ocr.tasks",
                 "backoffice.payments.tasks",
                 "backoffice.jobs.tasks",
+                "backoffice.retention.tasks",
+                "backoffice.rights.tasks",
+                "backoffice.breach.tasks",
                 "backoffice.trainer.tasks",
             ],
             "beat_schedule": {
@@ -89,6 +108,11 @@ class Config:
                 "requeue-unverified-documents": {
                     "task": "backoffice.ocr.tasks.requeue_unverified_documents",
                     "schedule": float(env.get("OCR_SWEEP_SECONDS", "300")),
+                },
+                # Drafts, documents and OCR text whose purpose has ended are deleted (docs/retention.md).
+                "apply-retention": {
+                    "task": "backoffice.retention.tasks.apply_retention",
+                    "schedule": float(env.get("RETENTION_RUN_SECONDS", "86400")),
                 },
                 # Payments still open after PAYMENT_STALE_MINUTES are looked up at the provider.
                 "reconcile-payments": {
@@ -127,6 +151,13 @@ class Config:
         # Above the largest accepted document (10 MB PDF) plus form overhead; larger bodies are cut off early.
         self.MAX_CONTENT_LENGTH = int(env.get("SEVA_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
         self.JSON_SORT_KEYS = False
+        # The dashboard's live stream: how often it looks for changes, and how long one connection lasts.
+        self.DASHBOARD_TICK_SECONDS = float(env.get("DASHBOARD_TICK_SECONDS", "2"))
+        self.DASHBOARD_STREAM_SECONDS = float(env.get("DASHBOARD_STREAM_SECONDS", "300"))
+        # At most this often (seconds, per process) a reader brings the daily counts of applications up to date.
+        self.DAILY_REFRESH_SECONDS = float(env.get("DAILY_REFRESH_SECONDS", "5"))
+        # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
         self._trainer_settings(env, home)
 
     def _trainer_settings(self, env, home: Path) -> None:
@@ -195,6 +226,9 @@ def production_problems(config: Config) -> list[str]:
         problems.append(
             "SEVA_DOCUMENT_KEYS is not set: documents would be encrypted with a key derived from SECRET_KEY"
         )
+    if not config.AADHAAR_KEYS_SET:
+        problems.append("SEVA_AADHAAR_KEYS or SEVA_AADHAAR_HMAC_KEY is not set: Aadhaar numbers would be sealed "
+                        "with keys derived from SECRET_KEY (README, DPDP duties, says how to make them)")  # fmt: skip
     if len(config.BACKOFFICE_API_TOKEN) < 32:
         problems.append("BACKOFFICE_API_TOKEN is missing or shorter than 32 characters")
     return problems
@@ -235,5 +269,6 @@ class TestConfig(Config):
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ISSUE_ON_APPROVAL = False
         self.ACKNOWLEDGE_ON_SUBMIT = False
+        self.DAILY_REFRESH_SECONDS = 0  # every read sees every change, so tests can check figures at once
         for key, value in overrides.items():
             setattr(self, key, value)

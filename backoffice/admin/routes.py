@@ -11,6 +11,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from backoffice.auth import twofactor
 from backoffice.extensions import db
 from backoffice.officers.access import admin_required
 from backoffice.people import services as people
@@ -107,3 +108,18 @@ def toggle(user_id: int, action: str):
         return f"{user.username} {'reactivated' if user.active else 'deactivated'}."
 
     return _change_users(set_active)
+
+
+@blueprint.post("/users/<int:user_id>/reset-two-factor")
+@admin_required
+def reset_two_factor(user_id: int):
+    """Turn a user's second factor off (a lost phone): they set it up again at their next sign-in."""
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id) or abort(404)
+
+    def reset() -> str:
+        twofactor.reset(user, people.actor_for(current_user))
+        return f"Two-step sign-in of {user.username} was reset."
+
+    return _change_users(reset)

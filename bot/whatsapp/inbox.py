@@ -38,6 +38,7 @@ from bot.whatsapp.replies import ReplySender
 from bot.whatsapp.scheduler import TurnScheduler
 from bot.whatsapp.stream import Entry, InboundStream, consumer_name
 from bot.whatsapp.templates import ClosedWindow, WindowClosedHook, send_template_instead
+from whatsapp_contract import meter
 from whatsapp_contract.identity import citizen_id
 
 logger = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ class Inbox:
         """
         self.start()
         accepted = 0
+        kept: list[InboundMessage] = []
         # Meta does not promise order within a batch; the timestamps do (stable for equal seconds).
         for message in sorted(batch.messages, key=lambda m: int(m.timestamp) if m.timestamp.isdigit() else 0):
             if message.phone_number_id not in self._config.numbers:
@@ -131,8 +133,11 @@ class Inbox:
                 continue
             if await self.stream.append(message):
                 accepted += 1
+                kept.append(message)
             else:
                 logger.info("duplicate delivery of %s ignored", short_wamid(message.wamid))
+        if kept:
+            self._spawn(self._count_inbound(kept))
         if batch.statuses:
             self._spawn(self._record_statuses(batch.statuses))
         if self._payments is not None:
@@ -299,6 +304,7 @@ class Inbox:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping={"replies": json.dumps(replies, ensure_ascii=False), "sent": 0})
             pipe.expire(key, ANSWER_RECORD_SECONDS)
+            meter.count_turn(pipe, recipient.phone_number_id, replies)
             await pipe.execute()
         await self._send_from(message.wamid, recipient, replies, 0)
         language = _language_of(replies)
@@ -316,6 +322,7 @@ class Inbox:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.set(f"{key}:done", 1, ex=ANSWER_RECORD_SECONDS)
             pipe.delete(key)
+            meter.count_outbound(pipe, recipient.phone_number_id, len(replies) - first)
             await pipe.execute()
 
     async def _finish_earlier_answer(self, message: InboundMessage) -> bool:
@@ -383,10 +390,26 @@ class Inbox:
             }
         }
 
+    async def _count_inbound(self, messages: list[InboundMessage]) -> None:
+        """Count kept messages for the dashboard, off the webhook's path (a lost count loses no message)."""
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for message in messages:
+                    who = sender_id(self._config.id_salt, message.phone_number_id, message.user_key)
+                    meter.count_inbound(pipe, message.phone_number_id, who)
+                await pipe.execute()
+        except RedisError as exc:
+            logger.error("could not count %d inbound messages: %s", len(messages), exc)
+
     async def _record_statuses(self, statuses: list[StatusUpdate]) -> None:
         for update in statuses:
             try:
                 first = await self._deliveries.record_status(update)
+                if first and update.status == "failed":
+                    async with self._redis.pipeline(transaction=False) as pipe:
+                        for code in update.error_codes or (0,):
+                            meter.count_failure(pipe, update.phone_number_id, code)
+                        await pipe.execute()
             except RedisError as exc:
                 logger.error(
                     "could not record status %s of %s: %s", update.status, short_wamid(update.wamid), exc

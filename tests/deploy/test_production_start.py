@@ -147,6 +147,7 @@ def production(tmp_path_factory):
             "SEVA_SIGNING_BACKEND": "pkcs12", "SEVA_PKI_DIR": str(base / "pki"),
             "SEVA_VERIFY_URL": "https://seva.delhi.gov.in/verify/",
             "SEVA_DOCUMENT_KEYS": "k1:" + secrets.token_urlsafe(32),
+            "SEVA_AADHAAR_KEYS": "k1:" + secrets.token_urlsafe(32), "SEVA_AADHAAR_HMAC_KEY": secrets.token_urlsafe(32),
             "SEVA_DOCUMENTS_DIR": str(base / "documents"),
             "WHATSAPP_APP_SECRET": secrets.token_hex(16), "WHATSAPP_ACCESS_TOKEN": secrets.token_hex(16),
             "WHATSAPP_VERIFY_TOKEN": secrets.token_hex(8), "SEVA_ID_SALT": secrets.token_hex(8),

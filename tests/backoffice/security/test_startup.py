@@ -14,6 +14,8 @@ PRODUCTION = {
     "REDIS_URL": "redis://:pw@redis:6379/0",
     "DATABASE_URL": "postgresql+psycopg://seva:pw@postgres:5432/seva",
     "SEVA_DOCUMENT_KEYS": "k1:" + "A" * 43,
+    "SEVA_AADHAAR_KEYS": "k1:" + "B" * 43,
+    "SEVA_AADHAAR_HMAC_KEY": "C" * 43,
     "BACKOFFICE_API_TOKEN": "b" * 32,
 }
 
@@ -37,6 +39,7 @@ def test_production_settings_pass_the_checks():
         ({"REDIS_URL": "redis://redis:6379/0"}, "REDIS_URL has no password"),
         ({"DATABASE_URL": "sqlite:////tmp/x.db"}, "DATABASE_URL is SQLite"),
         ({"SEVA_DOCUMENT_KEYS": ""}, "SEVA_DOCUMENT_KEYS is not set"),
+        ({"SEVA_AADHAAR_HMAC_KEY": ""}, "SEVA_AADHAAR_KEYS or SEVA_AADHAAR_HMAC_KEY is not set"),
     ],
 )
 def test_production_start_is_refused_naming_the_setting(change, named):

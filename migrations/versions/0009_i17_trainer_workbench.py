@@ -1,7 +1,7 @@
 """The trainer workbench: captured messages, labels, the service backlog and model rounds
 
 Revision ID: i17
-Revises: i19a
+Revises: i16
 Create Date: 2026-12-06 07:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i17"
-down_revision = "i19a"
+down_revision = "i16"
 branch_labels = None
 depends_on = None
 
