@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.reminders import models as _reminders  # noqa: F401
     from backoffice.reports import models as _reports  # noqa: F401
     from backoffice.rights import models as _rights  # noqa: F401
+    from backoffice.trainer import models as _trainer  # noqa: F401
     from backoffice.vault import models as _vault  # noqa: F401
 
     db.init_app(app)
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.payments.views import blueprint as payment_officers
     from backoffice.reports.routes import blueprint as reports
     from backoffice.rights.views import blueprint as rights
+    from backoffice.trainer.routes import blueprint as trainer
     from backoffice.verify.lookup import register_verify
 
     app.register_blueprint(api, url_prefix="/api/v1")
@@ -159,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(metrics)
     app.register_blueprint(csc)
     app.register_blueprint(csc_admin)
+    app.register_blueprint(trainer, url_prefix="/trainer")
 
 
 def register_commands(app: Flask) -> None:

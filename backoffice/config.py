@@ -130,6 +130,7 @@ class Config:
                 "backoffice.retention.tasks",
                 "backoffice.rights.tasks",
                 "backoffice.breach.tasks",
+                "backoffice.trainer.tasks",
             ],
             "beat_schedule": {
                 # Tasks written to the outbox while the broker was down (backoffice/jobs/after_commit.py).
@@ -161,6 +162,11 @@ class Config:
                 "send-due-reminders": {
                     "task": "backoffice.reminders.tasks.send_due_reminders",
                     "schedule": float(env.get("REMINDER_SWEEP_SECONDS", "900")),
+                },
+                # Misunderstood messages the bot queued reach the trainer inbox.
+                "drain-trainer-captures": {
+                    "task": "backoffice.trainer.tasks.drain_captures",
+                    "schedule": float(env.get("TRAINER_DRAIN_SECONDS", "10")),
                 },
             },
             # How long Redis keeps a task a dead worker took before handing it to another (acks_late).
@@ -207,6 +213,38 @@ class Config:
         self.DAILY_REFRESH_SECONDS = float(env.get("DAILY_REFRESH_SECONDS", "5"))
         # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
         self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
+        self._trainer_settings(env, home)
+
+    def _trainer_settings(self, env, home: Path) -> None:
+        """The trainer workbench: where the bot queues captures, the Rasa instances, the training inputs."""
+        # The bot queues in Rasa's tracker-store database (same Redis server, RASA_TRACKER_DB).
+        base = self.REDIS_URL.rsplit("/", 1)[0] if self.REDIS_URL.count("/") >= 3 else self.REDIS_URL
+        self.TRAINER_CAPTURE_REDIS_URL = env.get("TRAINER_CAPTURE_REDIS_URL") or (
+            f"{base}/{env.get('RASA_TRACKER_DB', '1')}"
+        )
+        self.RASA_TOKEN = env.get("RASA_TOKEN", "")
+        # Every Rasa instance a promoted model must reach, comma separated (default: RASA_URL alone).
+        self.RASA_INSTANCES = [
+            url.strip().rstrip("/")
+            for url in (env.get("RASA_INSTANCES") or env.get("RASA_URL") or "http://127.0.0.1:5005").split(
+                ","
+            )
+            if url.strip()
+        ]
+        self.RASA_MODEL_LOAD_SECONDS = float(env.get("RASA_MODEL_LOAD_SECONDS", "300"))
+        self.RASA_PYTHON = env.get("RASA_PYTHON") or str(home / ".venv-rasa" / "bin" / "python")
+        self.TRAINER_CONFIG = env.get("TRAINER_CONFIG") or str(home / "config.yml")
+        self.TRAINER_DOMAIN = env.get("TRAINER_DOMAIN") or str(home / "domain.yml")
+        self.TRAINER_NLU_DIR = env.get("TRAINER_NLU_DIR") or str(home / "data" / "nlu")
+        # Everything `rasa train` reads, space separated; must include TRAINER_NLU_DIR.
+        self.TRAINER_TRAINING_DATA = (
+            env.get("TRAINER_TRAINING_DATA") or f"{home / 'data' / 'nlu'} {home / 'data' / 'rules'}"
+        ).split()
+        self.TRAINER_HELDOUT = env.get("TRAINER_HELDOUT") or str(home / "tests" / "nlu" / "heldout.yml")
+        self.TRAINER_MODELS_DIR = env.get("TRAINER_MODELS_DIR") or str(home / "models" / "trainer")
+        # The model the Rasa instances were started with, until a round is promoted.
+        self.TRAINER_BASE_MODEL = env.get("TRAINER_BASE_MODEL") or str(home / "models" / "seva.tar.gz")
+        self.TRAINER_TIMEOUT_SECONDS = float(env.get("TRAINER_TIMEOUT_SECONDS", "3600"))
 
 
 # Values shipped in examples or used by development tooling; a deployment that keeps one is not secret.

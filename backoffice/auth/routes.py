@@ -204,9 +204,11 @@ def change_password():
 
 def _home(user) -> str:
     """Where a user lands after signing in: a department head watches the dashboard, a broadcaster their
-    announcements, a CSC operator their desk, the others work the queue."""
-    if user.role == "csc_operator":
-        return url_for("csc.desk")
-    if user.role == "department_head":
-        return url_for("dashboard.dashboard")
-    return url_for("broadcasts.index") if user.role == "broadcaster" else url_for("officers.queue")
+    announcements, a trainer the inbox of misunderstood messages, a CSC operator their desk, the others work the queue."""
+    landing = {
+        "department_head": "dashboard.dashboard",
+        "broadcaster": "broadcasts.index",
+        "nlu_trainer": "trainer.inbox_page",
+        "csc_operator": "csc.desk",
+    }
+    return url_for(landing.get(user.role, "officers.queue"))
