@@ -92,6 +92,6 @@ def touch_identity(key: str) -> Citizen:
     """Find or create the citizen `key` without noting a message from them (no WhatsApp window opens)."""
     citizen = find(key)
     if citizen is None:
-        citizen = Citizen(id=key, language="hi", opted_in=False)
+        citizen = Citizen(id=key, language="hi")
         db.session.add(citizen)
     return citizen
