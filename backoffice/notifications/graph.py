@@ -69,10 +69,21 @@ class GraphClient:
         )  # fmt: skip
 
     def send_template(
-        self, phone_number_id: str, to: str, name: str, language: str, parameters: tuple[str, ...]
+        self,
+        phone_number_id: str,
+        to: str,
+        name: str,
+        language: str,
+        parameters: tuple[str, ...],
+        quick_replies: tuple[str, ...] = (),
     ) -> str:
-        """Send an approved template with its body parameters; return Meta's message id."""
+        """Send an approved template with its body parameters (and quick-reply payloads); return Meta's message id."""
         components = [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}]
+        components += [
+            {"type": "button", "sub_type": "quick_reply", "index": str(index),
+             "parameters": [{"type": "payload", "payload": payload}]}
+            for index, payload in enumerate(quick_replies)
+        ]  # fmt: skip
         return self._post(
             phone_number_id,
             {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
