@@ -1,0 +1,161 @@
+"""After submission, through the WhatsApp stand-in (issue 14): an officer's query answered with text and a photo,
+withdrawing in chat, and names and addresses inside a form that read like other intents."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from backoffice.app import create_app
+from backoffice.applications.models import Application
+from backoffice.config import Config
+from backoffice.extensions import db
+from tests.actions.lookalike_answers import ADDRESSES, NAMES
+from tests.actions.sample_answers import sample_answer
+from tests.backoffice.conftest import PASSWORD, add_user
+from tests.e2e.phone import choice, tap_where, text_of
+from tests.e2e.test_applications import CATALOG, Citizen, answer_questions
+
+SERVICE = "income_certificate"
+OFFICER = "revenue.loop"
+
+
+@pytest.fixture(scope="module")
+def office(stack):
+    """The stack's back-office database, opened in this process, with an officer of the revenue department."""
+    app = create_app(Config(environ=stack.env))
+    with app.app_context():
+        add_user(OFFICER, "officer", "revenue")
+    return app
+
+
+class Officer:
+    """The revenue officer in the back-office, signed in through the real login form."""
+
+    def __init__(self, base_url: str):
+        self.browser = httpx.Client(base_url=base_url, timeout=30)
+        login = self.browser.get("/login").text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)[1]
+        signed_in = self.browser.post(
+            "/login", data={"username": OFFICER, "password": PASSWORD, "csrf_token": token}
+        )
+        assert signed_in.status_code in (302, 303), signed_in.text[:300]
+
+    def page(self, path: str) -> str:
+        return self.browser.get(path).text
+
+    def move(self, application_id: int, move: str, reason: str = "") -> None:
+        page = self.page(f"/applications/{application_id}")
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+        done = self.browser.post(f"/applications/{application_id}/move",
+                                 data={"move": move, "reason": reason, "csrf_token": token})  # fmt: skip
+        assert done.status_code == 303
+
+
+def apply(person: Citizen) -> str:
+    """Apply for an income certificate from the menu, with photos; the application's number."""
+    [welcome] = person.say("Hi")
+    _, menu = person.tap(tap_where(welcome, '"en"'), expect=2)
+    [departments] = person.tap(tap_where(menu, "/apply_service"))
+    [services] = person.tap(tap_where(departments, '"revenue"'))
+    _, first = person.tap(tap_where(services, f'"{SERVICE}"'), expect=2)
+    summary = answer_questions(person, SERVICE, first, "en")
+    [ask] = person.tap(tap_where(summary, "/affirm"))
+    for _ in CATALOG[SERVICE].documents:
+        _, ask = person.send_photo(expect=2)
+    return re.search(r"DL-REV-\d{4}-\d{6}", text_of(ask))[0]
+
+
+def outbound_with(stack, citizen: str, after: int, needle: str, timeout: float = 60.0) -> dict:
+    """The first message to `citizen` after `after` whose text holds `needle` (others, e.g. OCR notes, are skipped)."""
+    deadline, cursor, seen = time.monotonic() + timeout, after, []
+    while time.monotonic() < deadline:
+        for message in stack.get(f"/_standin/conversations/{citizen}?after={cursor}&wait=5")["messages"]:
+            cursor = max(cursor, message["seq"])
+            if message["direction"] == "out":
+                if needle in text_of(message):
+                    return message
+                seen.append(text_of(message)[:100])
+    raise AssertionError(f"no message with {needle!r}; the bot said {seen}")
+
+
+def test_an_officers_query_is_answered_with_text_and_a_photo_and_the_officer_sees_it(
+    stack, worker, office, citizen
+):
+    person = Citizen(stack, citizen)
+    number = apply(person)
+    with office.app_context():
+        application_id = db.session.scalar(select(Application.id).where(Application.number == number))
+    officer = Officer(stack.env["BACKOFFICE_URL"])
+    before = stack.last_seq(citizen)
+    officer.move(application_id, "raise_query", "The address proof is unreadable, please send a clearer one.")
+    assert "clock is paused" in officer.page(f"/applications/{application_id}")
+
+    question = outbound_with(stack, citizen, before, "has a question about your application")
+    assert number in text_of(question) and "unreadable" in text_of(question)
+    [ask] = person.tap(choice(question, "Answer now"))
+    assert "Please write your answer" in text_of(ask) and "unreadable" in text_of(ask)
+    [noted] = person.say("I have sent a clearer photo of my electricity bill.")
+    assert "text ✓, documents 0" in text_of(noted)
+    [noted] = person.send_photo()
+    assert "documents 1" in text_of(noted)
+    [sent] = person.tap(choice(noted, "Send answer"))
+    assert f"Your answer for application *{number}* has been sent to the officer" in text_of(sent)
+
+    page = officer.page(f"/applications/{application_id}")
+    assert "Answered" in page and "I have sent a clearer photo of my electricity bill." in page
+    with office.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.status == "under_review" and application.query_reminder_due_at is None
+        answer_document = next(d for d in application.documents if d.requirement == "query_answer")
+    assert f"/documents/{answer_document.id}" in page
+    assert "Query answered" in officer.page("/queue")
+
+
+def test_withdrawing_in_chat_and_a_second_time(stack, citizen):
+    person = Citizen(stack, citizen)
+    number = apply(person)
+    [listed] = person.say("withdraw my application")
+    assert "Which application do you want to withdraw?" in text_of(listed)
+    [confirm] = person.tap(tap_where(listed, number))
+    assert f"Withdraw application *{number}*" in text_of(confirm)
+    [withdrawn] = person.tap(choice(confirm, "Yes, withdraw"))
+    assert f"Application *{number}* is withdrawn" in text_of(withdrawn)
+    [again] = person.tap(choice(confirm, "Yes, withdraw"))  # the old button, tapped again
+    assert "already been withdrawn" in text_of(again)
+    [none] = person.say("आवेदन वापस लेना है")
+    assert "no open application" in text_of(none)
+    [status] = person.say("status")
+    assert number in text_of(status) and "Withdrawn" in text_of(status)
+
+
+def test_fifty_names_and_addresses_inside_a_form_are_answers_and_commands_still_work(stack, citizen):
+    service = CATALOG["death_certificate"]
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("Hi")
+    person.tap(tap_where(welcome, '"en"'), expect=2)
+    _, question = person.say("death certificate", expect=2)
+    assert service.field("deceased_name").question.en in text_of(question)
+    next_question = service.field("date_of_death").question.en
+    for name, _ in NAMES:
+        [reply] = person.say(name)
+        assert next_question in text_of(reply), f"{name!r} was not taken as the name: {text_of(reply)[:120]}"
+        [question] = person.say("back")
+    for field in service.fields:
+        if field.id == "address":
+            break
+        if field.options:
+            [question] = person.tap(tap_where(question, f'"{field.options[0].value}"'))
+        else:
+            [question] = person.say(sample_answer(service, field, "en"))
+    assert service.field("address").question.en in text_of(question)
+    for address, _ in ADDRESSES:
+        [reply] = person.say(address)
+        assert service.field("pincode").question.en in text_of(reply), f"{address!r}: {text_of(reply)[:120]}"
+        person.say("back")
+    [confirm] = person.say("cancel")  # an explicit command still interrupts
+    assert "Cancel your *Death certificate* application?" in text_of(confirm)
