@@ -17,6 +17,7 @@ from backoffice.extensions import db
 from tests.actions.lookalike_answers import ADDRESSES, NAMES
 from tests.actions.sample_answers import sample_answer
 from tests.backoffice.conftest import PASSWORD, add_user
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.e2e.phone import choice, tap_where, text_of
 from tests.e2e.test_applications import CATALOG, Citizen, answer_questions
 
@@ -70,6 +71,24 @@ def apply(person: Citizen) -> str:
     return re.search(r"DL-REV-\d{4}-\d{6}", text_of(ask))[0]
 
 
+def phone_screenshot(stack, citizen: str, name: str) -> None:
+    """The citizen's chat as the stand-in's phone page shows it, saved for the README (var/screenshots/)."""
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 780, "height": 1100})
+            page.goto(stack.standin_url + "/")
+            page.fill("#mobile", citizen)
+            page.dispatch_event("#mobile", "change")
+            page.wait_for_timeout(1500)  # the page fetches and draws the conversation
+            page.screenshot(path=str(SCREENSHOTS / name))
+        finally:
+            browser.close()
+
+
 def outbound_with(stack, citizen: str, after: int, needle: str, timeout: float = 60.0) -> dict:
     """The first message to `citizen` after `after` whose text holds `needle` (others, e.g. OCR notes, are skipped)."""
     deadline, cursor, seen = time.monotonic() + timeout, after, []
@@ -114,6 +133,7 @@ def test_an_officers_query_is_answered_with_text_and_a_photo_and_the_officer_see
         answer_document = next(d for d in application.documents if d.requirement == "query_answer")
     assert f"/documents/{answer_document.id}" in page
     assert "Query answered" in officer.page("/queue")
+    phone_screenshot(stack, citizen, "query-answer.png")
 
 
 def test_withdrawing_in_chat_and_a_second_time(stack, citizen):
@@ -131,6 +151,7 @@ def test_withdrawing_in_chat_and_a_second_time(stack, citizen):
     assert "no open application" in text_of(none)
     [status] = person.say("status")
     assert number in text_of(status) and "Withdrawn" in text_of(status)
+    phone_screenshot(stack, citizen, "withdraw.png")
 
 
 def test_fifty_names_and_addresses_inside_a_form_are_answers_and_commands_still_work(stack, citizen):
@@ -159,3 +180,4 @@ def test_fifty_names_and_addresses_inside_a_form_are_answers_and_commands_still_
         person.say("back")
     [confirm] = person.say("cancel")  # an explicit command still interrupts
     assert "Cancel your *Death certificate* application?" in text_of(confirm)
+    phone_screenshot(stack, citizen, "names-in-a-form.png")
