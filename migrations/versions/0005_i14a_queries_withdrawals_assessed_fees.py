@@ -23,7 +23,9 @@ def upgrade():
         batch_op.add_column(sa.Column("clock_paused_days", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("assessed_fee_paise", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("assessed_fee_reason", sa.String(length=200), nullable=True))
-        batch_op.create_index("ix_applications_query_reminder_due_at", ["query_reminder_due_at"], unique=False)
+        batch_op.create_index(
+            "ix_applications_query_reminder_due_at", ["query_reminder_due_at"], unique=False
+        )
     with op.batch_alter_table("payment_refunds", schema=None) as batch_op:
         batch_op.alter_column("officer_id", existing_type=sa.Integer(), nullable=True)
 

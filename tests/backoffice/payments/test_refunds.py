@@ -69,6 +69,6 @@ def test_a_withdrawal_refunds_what_is_left_in_full_as_seva_itself(paid):
     assert harness.intent(intent.reference).status == REFUNDED
     assert harness.client.fetch_payment(intent.payment_id)["amount_refunded"] == 15000
     assert "₹100 has been refunded" in harness.effects.messages[-1][1]
-    with pytest.raises(RefundRefused):  # a second withdrawal refund finds nothing left
-        with harness.Session() as session:
-            refund_withdrawn(session, intent.reference, harness.client, harness.effects)
+    # A second withdrawal refund finds nothing left.
+    with pytest.raises(RefundRefused), harness.Session() as session:
+        refund_withdrawn(session, intent.reference, harness.client, harness.effects)
