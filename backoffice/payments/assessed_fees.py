@@ -12,7 +12,6 @@ from flask import current_app
 from backoffice.applications import workflow
 from backoffice.applications.models import Application
 from backoffice.audit.services import Actor
-from backoffice.citizens.models import Citizen
 from backoffice.extensions import db
 from backoffice.jobs.after_commit import enqueue_after_commit
 from backoffice.notifications.send import NO_ADDRESS, NOT_NOTIFIED, _in_window
@@ -82,7 +81,7 @@ def request_assessed_fee(application_id: int) -> str:
         or not application.assessed_fee_paise
     ):
         return NOT_NOTIFIED  # paid, withdrawn or decided meanwhile
-    citizen = db.session.get(Citizen, application.citizen_id)
+    citizen = application.citizen
     language = known_language(citizen.language if citizen else None)
     ways = providers()
     configured = "whatsapp" in ways and bool(current_app.config.get("WHATSAPP_PAYMENT_NUMBER"))

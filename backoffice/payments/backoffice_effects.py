@@ -9,7 +9,7 @@ from backoffice.applications.models import Application
 from backoffice.audit import services as audit
 from backoffice.audit.services import Actor
 from backoffice.extensions import db
-from backoffice.jobs.after_commit import enqueue
+from backoffice.jobs.after_commit import enqueue_after_commit
 from backoffice.payments.models import PaymentIntent
 
 PAYMENTS = Actor("system", "payments")
@@ -35,8 +35,9 @@ class BackofficePaymentEffects:
             # A fee assessed during review sends the application back to its reviewer, not to document check.
             move = "assessed_fee_paid" if intent.purpose == "assessed_fee" else "check_documents"
             workflow.transition(application, move, PAYMENTS)
-            db.session.commit()
-        enqueue(ISSUE_PAYMENT_RECEIPT, intent.reference)
+        # Through the outbox: a broker outage at this moment must not cost the citizen their receipt.
+        enqueue_after_commit(db.session(), ISSUE_PAYMENT_RECEIPT, intent.reference)
+        db.session.commit()
 
     def tell_citizen(self, intent: PaymentIntent, text: str) -> None:
         """Queue `text` for the citizen on WhatsApp."""

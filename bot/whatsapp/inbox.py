@@ -27,7 +27,7 @@ from bot.whatsapp.dedup import DeliveryLog
 from bot.whatsapp.document_store import DocumentStore
 from bot.whatsapp.graph import WINDOW_CLOSED, GraphClient, GraphError
 from bot.whatsapp.inbound import InboundMessage, StatusUpdate, WebhookBatch
-from bot.whatsapp.limits import DOCUMENT_TYPES
+from bot.whatsapp.limits import DOCUMENT_KINDS
 from bot.whatsapp.media import take_document
 from bot.whatsapp.outbound import Recipient
 from bot.whatsapp.pager import is_more_id
@@ -38,6 +38,7 @@ from bot.whatsapp.replies import ReplySender
 from bot.whatsapp.scheduler import TurnScheduler
 from bot.whatsapp.stream import Entry, InboundStream, consumer_name
 from bot.whatsapp.templates import ClosedWindow, WindowClosedHook, send_template_instead
+from whatsapp_contract.identity import citizen_id
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ class BotTurn:
 Deliver = Callable[[BotTurn], Awaitable[list[dict[str, Any]]]]
 # The bot's messages after the user message `wamid` in `sender_id`'s tracker, or None if it is not there.
 TrackerReplies = Callable[[str, str], Awaitable[list[dict[str, Any]] | None]]
+# Give a new conversation (sender_id) the language its citizen chose on another department number.
+CarryLanguage = Callable[[str, str], Awaitable[None]]
 
 
 class Inbox:
@@ -97,6 +100,7 @@ class Inbox:
             redis, config.inbound_shards, config.inbound_max_backlog, config.inbound_lease_seconds
         )
         self.tracker_replies: TrackerReplies | None = None
+        self.carry_language: CarryLanguage | None = None
         self._consumer = ""  # named in start(): Sanic forks its workers after this constructor
         self._held: set[int] = set()
         self._leaving: set[int] = set()
@@ -264,16 +268,24 @@ class Inbox:
             return
         self._spawn(self._mark_read(message, typing=True))
         citizen = sender_id(self._config.id_salt, message.phone_number_id, message.user_key)
-        if message.media is not None and message.kind in DOCUMENT_TYPES:
-            text = await take_document(self._graph, self._documents, message.kind, message.media, citizen)
+        if message.media is not None and message.kind in DOCUMENT_KINDS:
+            # A document belongs to the person, whichever number they sent it to.
+            owner = citizen_id(self._config.id_salt, message.user_key)
+            text = await take_document(self._graph, self._documents, message.kind, message.media, owner)
         else:
             text = bot_input.text_for(message)
         if text is None:
             return
+        person = citizen_id(self._config.id_salt, message.user_key)
         try:
-            await self._recipients.remember(citizen, recipient)
+            spoken, chosen = await self._recipients.remember(citizen, recipient, person)
         except RedisError as exc:
             logger.error("could not remember the address of %s: %s", citizen, exc)
+        else:
+            # One citizen, one language: their first message to another department's number is answered
+            # in the language they chose on the first, without asking again.
+            if spoken is None and chosen and self.carry_language is not None:
+                await self.carry_language(citizen, chosen)
         replies = await self._deliver(
             BotTurn(text, citizen, recipient, self._metadata(message), message.wamid)
         )
@@ -291,7 +303,8 @@ class Inbox:
         await self._send_from(message.wamid, recipient, replies, 0)
         language = _language_of(replies)
         if language:
-            await self._recipients.remember_language(citizen, language)
+            person = citizen_id(self._config.id_salt, message.user_key)
+            await self._recipients.remember_language(citizen, person, language)
 
     async def _send_from(
         self, wamid: str, recipient: Recipient, replies: list[dict[str, Any]], first: int
@@ -361,6 +374,7 @@ class Inbox:
             "whatsapp": {
                 "wa_id": message.wa_id,
                 "user_id": message.user_id,
+                "citizen": citizen_id(self._config.id_salt, message.user_key),
                 "phone_number_id": message.phone_number_id,
                 "department": self._config.numbers[message.phone_number_id],
                 "profile_name": message.profile_name,

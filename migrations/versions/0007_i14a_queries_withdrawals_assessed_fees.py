@@ -1,7 +1,7 @@
 """Queries pause the Act's clock and are reminded; assessed fees; refunds Seva makes on a withdrawal
 
 Revision ID: i14a
-Revises: 0004
+Revises: i19a
 Create Date: 2026-12-06 07:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i14a"
-down_revision = "0004"
+down_revision = "i19a"
 branch_labels = None
 depends_on = None
 
