@@ -107,6 +107,8 @@ def test_an_officers_query_is_answered_with_text_and_a_photo_and_the_officer_see
 ):
     person = Citizen(stack, citizen)
     number = apply(person)
+    [subscribed] = person.say("START")  # status messages go only to a citizen who opted in
+    assert "You will get reminders and updates" in text_of(subscribed)
     with office.app_context():
         application_id = db.session.scalar(select(Application.id).where(Application.number == number))
     officer = Officer(stack.env["BACKOFFICE_URL"])
