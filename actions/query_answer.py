@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import FAILURES, BackOfficeError, backoffice
 from actions.form_commands import command_in
-from actions.turn import latest_turn
+from actions.turn import citizen_of, latest_turn
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class ActionStartQueryAnswer(Action):
         """Start the form on the query, list several, or say there is none."""
         number = latest_turn(tracker).application_number()
         try:
-            rows = await backoffice.applications(tracker.sender_id)
+            rows = await backoffice.applications(citizen_of(tracker))
         except FAILURES:
             dispatcher.utter_message(response="utter_try_later")
             return [SlotSet("query_ready", False)]
@@ -178,7 +178,7 @@ class ActionFinishQueryAnswer(Action):
         answer = tracker.get_slot("query_answer") or ""
         documents = [str(d) for d in tracker.get_slot("query_documents") or []]
         try:
-            await backoffice.answer_query(number, tracker.sender_id, answer, documents)
+            await backoffice.answer_query(number, citizen_of(tracker), answer, documents)
         except BackOfficeError as error:
             log.warning("query answer refused: %s %s", error.status, error.code)
             if error.status == 404:  # not the citizen's application (or document): the same answer as none

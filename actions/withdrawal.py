@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backoffice_api import FAILURES, BackOfficeError, backoffice
 from actions.catalog_source import catalog_source
 from actions.tracking import service_name
-from actions.turn import language_of, latest_turn
+from actions.turn import citizen_of, language_of, latest_turn
 from catalog import CatalogError
 
 # Statuses in which the department still owes a decision: only these can be withdrawn.
@@ -44,7 +44,7 @@ class ActionWithdrawApplication(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         """List, confirm, or refuse politely."""
-        language, citizen = language_of(tracker), tracker.sender_id
+        language, citizen = language_of(tracker), citizen_of(tracker)
         number = latest_turn(tracker).application_number()
         catalog = await _catalog()
         try:
@@ -112,7 +112,7 @@ class ActionConfirmWithdraw(Action):
             dispatcher.utter_message(response="utter_withdraw_none")
             return []
         try:
-            result = await backoffice.withdraw(number, tracker.sender_id)
+            result = await backoffice.withdraw(number, citizen_of(tracker))
         except BackOfficeError as error:
             if error.status == 404:
                 dispatcher.utter_message(response="utter_application_not_found", number=number)
