@@ -170,6 +170,19 @@ def stack(redis_url, tmp_path_factory):
     try:
         for port in ports.values():
             wait_for_port(port, timeout=240)
+        # Rasa listens before its model is loaded (minutes on a busy machine); a webhook posted meanwhile
+        # waits past the stand-in's 30 s. The model is in once the status route answers.
+        status = f"http://127.0.0.1:{ports['rasa']}/status?token={env['RASA_TOKEN']}"
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                with urllib.request.urlopen(status, timeout=30) as response:
+                    if json.loads(response.read()).get("model_id"):
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "Rasa did not load its model in 300 s"
+            time.sleep(1)
         yield Stack(env, f"http://127.0.0.1:{ports['standin']}", f"http://127.0.0.1:{ports['rasa']}", logs)
     finally:
         stop(procs)
