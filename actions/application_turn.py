@@ -14,6 +14,7 @@ from actions.application_progress import Progress, Step, api_value, slot_value
 from actions.backoffice_api import BackOfficeError, BackOfficeUnavailable, backoffice
 from actions.catalog_source import catalog_source
 from actions.citizen_profile import record_consent, record_language
+from actions.handover import start_handover
 from actions.service_information import QUESTION_INTENTS, named_service, tell_about_service
 from actions.tracking import show_applications
 from actions.turn import Turn, language_of, latest_turn
@@ -112,7 +113,7 @@ class ApplicationTurn:
             asked = named_service(self.tracker, catalog, "application_service") or self.service
             tell_about_service(self.dispatcher, intent, asked, self.language)
         elif intent == "talk_to_human":
-            self.dispatcher.utter_message(response="utter_coming_soon_human")
+            await start_handover(self.dispatcher, self.tracker)
         elif intent == "check_status":
             await show_applications(self.dispatcher, self.tracker)
         elif intent in ("opt_out", "opt_in"):

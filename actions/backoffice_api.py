@@ -172,6 +172,10 @@ class BackOffice:
         body = {"citizen": citizen}
         return (await self.request("POST", f"/applications/{number}/certificate/resend", json=body))[1]
 
+    async def start_handover(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Queue the conversation in a department's officer inbox; answers the wait and office hours."""
+        return (await self.request("POST", "/handovers", json=body))[1]
+
     async def _get_or_none(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any] | None:
         try:
             return (await self.request("GET", path, params=params))[1]
