@@ -79,7 +79,7 @@ async def start_handover(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 
 
 class ActionStartHandover(Action):
-    """"Talk to a person", typed or tapped."""
+    """ "Talk to a person", typed or tapped."""
 
     def name(self) -> str:
         """The action's name in the domain."""

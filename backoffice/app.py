@@ -32,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.citizens import models as _citizens  # noqa: F401
     from backoffice.documents import models as _documents  # noqa: F401
     from backoffice.documents.storage import build_document_store
+    from backoffice.handover import models as _handover  # noqa: F401
     from backoffice.issuing import models as _issuing  # noqa: F401
     from backoffice.jobs import after_commit
     from backoffice.jobs.celery_app import celery_init_app
@@ -60,11 +61,13 @@ def register_blueprints(app: Flask) -> None:
     """Attach the bot's API, the officers' screens, administration and public certificate verification."""
     from backoffice.admin.routes import blueprint as admin
     from backoffice.api import (  # noqa: F401  (they attach their routes to the blueprint)
+        handover_routes,
         payment_routes,
         routes,
     )
     from backoffice.api.blueprint import blueprint as api
     from backoffice.auth.routes import blueprint as auth
+    from backoffice.handover.routes import blueprint as handover
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.officers.routes import blueprint as officers
     from backoffice.payments.views import blueprint as payment_officers
@@ -77,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_blueprint())
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
+    app.register_blueprint(handover)
 
 
 def register_commands(app: Flask) -> None:
