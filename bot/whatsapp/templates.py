@@ -85,7 +85,7 @@ class ReEngagement:
 async def log_only(closed: ClosedWindow) -> bool:
     """A hook for tests that need no Redis: log the refusal and send nothing."""
     logger.warning(
-        "NOT DELIVERED: 24 h window closed for %s on %s",
+        "NOT DELIVERED: 24 h window closed for %s on %s (error 131047)",
         mask_phone(closed.recipient.wa_id or closed.recipient.user_id),
         closed.recipient.phone_number_id,
     )
