@@ -88,6 +88,20 @@ class Stack:
         return max((m["seq"] for m in messages), default=0)
 
 
+def wait_until_answers(url: str, timeout: float) -> None:
+    """Block until `url` answers 200, or fail the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
 @pytest.fixture(scope="session")
 def stack(redis_url, tmp_path_factory):
     """The running stack; skips nothing: a missing model is a setup error."""
@@ -121,6 +135,9 @@ def stack(redis_url, tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{logs / 'seva.db'}",
         "SECRET_KEY": secrets.token_hex(16),
         "SEVA_DOCUMENTS_DIR": str(logs / "documents"),
+        # Officers answer handed-over conversations at any hour in these tests.
+        "HANDOVER_OFFICE_HOURS": "always",
+        "HANDOVER_SSE_SECONDS": "20",
     }
     flask = [str(ROOT / ".venv" / "bin" / "python"), "-m", "flask", "--app", "backoffice.app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
@@ -164,6 +181,8 @@ def stack(redis_url, tmp_path_factory):
     try:
         for port in ports.values():
             wait_for_port(port, timeout=240)
+        # Rasa binds its port before it has loaded the model; the webhook answers only once it has.
+        wait_until_answers(f"http://127.0.0.1:{ports['rasa']}/webhooks/whatsapp/", timeout=300)
         yield Stack(env, f"http://127.0.0.1:{ports['standin']}", f"http://127.0.0.1:{ports['rasa']}", logs)
     finally:
         stop(procs)
