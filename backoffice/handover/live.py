@@ -7,29 +7,17 @@ import time
 from collections.abc import Iterator
 
 import redis
-from flask import current_app
 
-from whatsapp_contract.handover import (
-    HANDOVER_SECONDS,
-    HELD_SECONDS,
-    handover_key,
-    held_entry,
-    held_key,
-    held_sent_key,
-    status_key,
-)
+from backoffice.notifications import held
+from whatsapp_contract.handover import HANDOVER_SECONDS, handover_key, held_sent_key, status_key
 
 # An officer counts as online this long after their inbox last reached us (the live stream renews it).
 ONLINE_SECONDS = 120
 
 
 def client() -> redis.Redis:
-    """One Redis client per app (connection pool), made on first use."""
-    made = current_app.extensions.get("seva_handover_redis")
-    if made is None:
-        made = redis.Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=5)
-        current_app.extensions["seva_handover_redis"] = made
-    return made
+    """The app's Redis client (shared with the notifications room)."""
+    return held.client()
 
 
 def flag_on(conversation: str, handover_id: int) -> None:
@@ -40,21 +28,6 @@ def flag_on(conversation: str, handover_id: int) -> None:
 def flag_off(conversation: str) -> None:
     """Give the conversation back to the bot."""
     client().delete(handover_key(conversation))
-
-
-def hold(conversation: str, phone_number_id: str, body: dict, ref: str) -> bool:
-    """Hold a refused free-form message for the citizen's next message; True when it is the first one held.
-
-    Holding the same `ref` twice (a retried task) keeps one copy, and answers again whether it is the first.
-    """
-    for index, raw in enumerate(client().lrange(held_key(conversation), 0, -1)):
-        if json.loads(raw).get("ref") == ref:
-            return index == 0
-    with client().pipeline(transaction=True) as pipe:
-        pipe.rpush(held_key(conversation), held_entry(phone_number_id, body, ref))
-        pipe.expire(held_key(conversation), HELD_SECONDS)
-        waiting, _ = pipe.execute()
-    return waiting == 1
 
 
 def outcome(wamid: str | None, ref: str) -> dict[str, str]:

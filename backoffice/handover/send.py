@@ -10,6 +10,7 @@ from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.handover import live
 from backoffice.handover.models import HandoverMessage
+from backoffice.notifications import held
 from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphError
 from backoffice.notifications.send import WINDOW, graph_client
 from whatsapp_contract.handover import SENT_SECONDS, held_entry, resume_template, sent_key
@@ -52,7 +53,7 @@ def deliver(message_id: int, client: GraphClient | None = None) -> str:
         except GraphError as error:
             if error.code != WINDOW_CLOSED:
                 raise
-    if live.hold(handover.conversation, number, body, ref):
+    if held.hold(handover.conversation, number, body, ref):
         client.send_body(number, resume_template({"to": citizen.wa_id}, handover.language))
     message.delivery = HELD
     db.session.commit()
