@@ -108,6 +108,9 @@ def start(body: dict[str, Any]) -> Handover:
     number = body.get("application") if isinstance(body.get("application"), str) else None
     department, application = _department_for(citizen.id, str(body.get("department") or GENERAL), number)
     phone_number_id = body.get("phone_number_id") if isinstance(body.get("phone_number_id"), str) else None
+    wa_id = body.get("wa_id")
+    if isinstance(wa_id, str) and wa_id.isdigit() and len(wa_id) <= 32:
+        citizen.wa_id = wa_id  # where the officer's replies go, even before the citizen chose a language
     handover = Handover(
         conversation=conversation, citizen_id=citizen.id, department_code=department,
         application_id=application.id if application else None,

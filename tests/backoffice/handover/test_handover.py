@@ -237,6 +237,18 @@ def test_outside_office_hours_the_citizen_is_told_when_someone_will_answer(inbox
         assert services.queue_length("revenue") == 1
 
 
+def test_a_citizen_who_asks_for_a_person_at_once_can_be_answered(inbox_app, api, people, standin):
+    citizen_writes(standin, "919811100003")
+    handover_id = start(api, "wa-conv-first", wa_id="919811100003").get_json()["handover"]
+    officer = signed_in(inbox_app, "rev.officer")
+    page = f"/inbox/{handover_id}"
+    post_form(officer, f"{page}/claim", page)
+    post_form(officer, f"{page}/reply", page, text="Namaste, how can I help?")
+    assert [m["body"]["text"]["body"] for m in received(standin, "919811100003")] == [
+        "Namaste, how can I help?"
+    ]
+
+
 def test_officers_see_only_their_own_departments_conversations(inbox_app, api, people):
     handover_id = start(api).get_json()["handover"]
     outsider = signed_in(inbox_app, "mcd.officer")
