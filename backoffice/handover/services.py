@@ -50,8 +50,14 @@ def open_handover(conversation: str) -> Handover | None:
 
 def department_name(code: str) -> dict[str, str]:
     """A department's name in both languages."""
+    if code == GENERAL:
+        return GENERAL_NAME
     department = db.session.get(Department, code)
-    return {"en": department.name_en, "hi": department.name_hi} if department else GENERAL_NAME
+    return (
+        {"en": department.name_en, "hi": department.name_hi}
+        if department
+        else {"en": code.title(), "hi": code}
+    )
 
 
 def _text(value: Any, field: str, required: bool = True) -> str:
@@ -74,8 +80,8 @@ def _department_for(
         )
     if application is not None:
         return application.department_code, application
-    if number_department != GENERAL and db.session.get(Department, number_department) is not None:
-        return number_department, None
+    if number_department != GENERAL:
+        return number_department[:32], None
     newest = db.session.scalar(
         select(Application)
         .where(Application.citizen_id == citizen_id, Application.number.is_not(None))

@@ -54,6 +54,8 @@ def sign_in(browser, base: str, username: str):
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/queue")  # sign-in lands on the queue; the inbox is one click away
+    page.click("header >> text=Inbox")
     page.wait_for_url(f"{base}/inbox")
     return page
 
