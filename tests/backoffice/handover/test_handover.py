@@ -210,7 +210,7 @@ def test_an_officer_reply_outside_the_window_is_held_behind_the_template_never_l
         citizens.update(CONVERSATION, {"wa_id": "919811100002", "phone_number_id": REVENUE_NUMBER})
         db.session.commit()
     # Our clock says the window is open, but the citizen never wrote to the stand-in: Meta answers 131047.
-    handover_id = start(api).get_json()["handover"]
+    handover_id = start(api, wa_id="919811100002").get_json()["handover"]
     officer = signed_in(inbox_app, "rev.officer")
     page = f"/inbox/{handover_id}"
     post_form(officer, f"{page}/claim", page)
