@@ -27,7 +27,11 @@ def transcript(tracker: Tracker) -> list[dict[str, Any]]:
     lines = []
     for event in tracker.events:
         if event.get("event") == "user" and (event.get("text") or "").strip():
-            lines.append({"who": "citizen", "text": event["text"], "at": event.get("timestamp")})
+            text = event["text"]
+            if text.startswith("/"):  # a tapped button: the officer reads what it meant, not its payload
+                intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or "button"
+                text = f"(tapped: {intent.replace('_', ' ')})"
+            lines.append({"who": "citizen", "text": text, "at": event.get("timestamp")})
         elif event.get("event") == "bot" and (event.get("text") or "").strip():
             lines.append({"who": "bot", "text": event["text"], "at": event.get("timestamp")})
     return lines[-TRANSCRIPT_MESSAGES:]
