@@ -15,7 +15,7 @@ from actions.catalog_source import catalog_source
 from actions.citizen_profile import record_address
 from actions.payments import offer_payment, subject
 from actions.tracking import shown_date
-from actions.turn import language_of, latest_turn
+from actions.turn import citizen_of, language_of, latest_turn
 from catalog import Catalog, CatalogError, Service
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ class ActionStartApplication(Action):
             offer_departments(dispatcher, catalog, language)
             return [SlotSet("form_ready", False)]
         try:
-            draft = await backoffice.create_draft(tracker.sender_id, service.id)
+            draft = await backoffice.create_draft(citizen_of(tracker), service.id)
         except FAILURES:
             dispatcher.utter_message(response="utter_try_later")
             return [SlotSet("form_ready", False)]
@@ -153,7 +153,7 @@ class ActionOfferResume(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         """Resume / Start over buttons when a draft is open."""
         try:
-            draft = await backoffice.open_draft(tracker.sender_id)
+            draft = await backoffice.open_draft(citizen_of(tracker))
             catalog = await catalog_source.get() if draft else None
         except (*FAILURES, CatalogError):
             draft, catalog = None, None
@@ -184,7 +184,7 @@ class ActionResumeApplication(Action):
         if catalog is None:
             return [SlotSet("form_ready", False)]
         try:
-            draft = await backoffice.open_draft(tracker.sender_id)
+            draft = await backoffice.open_draft(citizen_of(tracker))
         except FAILURES:
             dispatcher.utter_message(response="utter_try_later")
             return [SlotSet("form_ready", False)]
@@ -209,7 +209,7 @@ class ActionStartOver(Action):
         catalog = await load_catalog_or_apologise(dispatcher)
         if catalog is None:
             return [SlotSet("form_ready", False)]
-        citizen = tracker.sender_id
+        citizen = citizen_of(tracker)
         try:
             old = await backoffice.open_draft(citizen)
             service = catalog.get(old["service"]) if old else None
@@ -251,7 +251,7 @@ class ActionFinishApplication(Action):
         try:
             catalog = await catalog_source.get()
             await record_address(tracker)
-            result = await backoffice.submit(draft_id, tracker.sender_id)
+            result = await backoffice.submit(draft_id, citizen_of(tracker))
         except BackOfficeError as error:
             log.warning("submission refused: %s %s", error.status, [e.get("field") for e in error.errors])
             dispatcher.utter_message(response="utter_submit_incomplete")

@@ -17,7 +17,7 @@ from actions.citizen_profile import record_consent, record_language
 from actions.handover import start_handover
 from actions.service_information import QUESTION_INTENTS, named_service, tell_about_service
 from actions.tracking import show_applications
-from actions.turn import Turn, language_of, latest_turn
+from actions.turn import Turn, citizen_of, language_of, latest_turn
 from catalog import Service
 from catalog.model import Field
 from catalog.validation import Checked, check_service_answer, explain
@@ -136,7 +136,7 @@ class ApplicationTurn:
         if self.turn.intent in ("affirm", "cancel") and (self.turn.tapped or self.turn.confidence >= 0.5):
             if self.draft_id is not None:
                 try:
-                    await backoffice.delete_draft(self.draft_id, self.tracker.sender_id)
+                    await backoffice.delete_draft(self.draft_id, citizen_of(self.tracker))
                 except (BackOfficeError, BackOfficeUnavailable):
                     log.warning("could not delete a cancelled draft; it stays open")
             self.outcome = "cancelled"
@@ -172,7 +172,7 @@ class ApplicationTurn:
 
     async def _save(self, field: Field, checked: Checked) -> None:
         """Store the answer in the back-office draft, starting the draft if it could not be made earlier."""
-        citizen = self.tracker.sender_id
+        citizen = citizen_of(self.tracker)
         if self.draft_id is None:
             self.draft_id = (await backoffice.create_draft(citizen, self.service.id))["id"]
         await backoffice.save_answers(self.draft_id, citizen, {field.id: api_value(checked.value)})
@@ -185,9 +185,11 @@ class ApplicationTurn:
         name = step.document.name.get(self.language)
         try:
             if self.draft_id is None:
-                self.draft_id = (await backoffice.create_draft(self.tracker.sender_id, self.service.id))["id"]
+                self.draft_id = (await backoffice.create_draft(citizen_of(self.tracker), self.service.id))[
+                    "id"
+                ]
             await backoffice.attach_document(
-                self.draft_id, self.tracker.sender_id, document_id, step.document.id
+                self.draft_id, citizen_of(self.tracker), document_id, step.document.id
             )
         except BackOfficeError:
             self.dispatcher.utter_message(response="utter_document_not_attached", document=name)

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import BackOfficeError, BackOfficeUnavailable, backoffice
-from actions.turn import latest_turn
+from actions.turn import citizen_of, latest_turn
 
 LISTED = 10  # rows in one WhatsApp list
 
@@ -14,7 +14,7 @@ LISTED = 10  # rows in one WhatsApp list
 async def resend(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> None:
     """Ask for the certificate of `number` again, and say what happens next."""
     try:
-        answer = await backoffice.resend_certificate(number, tracker.sender_id)
+        answer = await backoffice.resend_certificate(number, citizen_of(tracker))
     except BackOfficeError as error:
         if error.status == 404:
             dispatcher.utter_message(response="utter_application_not_found", number=number)
@@ -45,7 +45,7 @@ class ActionResendCertificate(Action):
             await resend(dispatcher, tracker, number)
             return []
         try:
-            rows = await backoffice.applications(tracker.sender_id)
+            rows = await backoffice.applications(citizen_of(tracker))
         except (BackOfficeError, BackOfficeUnavailable):
             dispatcher.utter_message(response="utter_try_later")
             return []

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import FAILURES, backoffice
-from actions.turn import language_of, whatsapp_address
+from actions.turn import citizen_of, language_of, whatsapp_address
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ async def record_language(tracker: Tracker) -> None:
     """Store the citizen's chosen language and WhatsApp address; the conversation goes on if the back-office is down."""
     try:
         await backoffice.update_citizen(
-            tracker.sender_id, language=language_of(tracker), **whatsapp_address(tracker)
+            citizen_of(tracker), language=language_of(tracker), **whatsapp_address(tracker)
         )
     except FAILURES:
         log.warning("could not record the language choice; the tracker still has it")
@@ -29,7 +29,7 @@ async def record_address(tracker: Tracker) -> None:
     if not address:
         return
     try:
-        await backoffice.update_citizen(tracker.sender_id, **address)
+        await backoffice.update_citizen(citizen_of(tracker), **address)
     except FAILURES:
         # The step the citizen asked for goes on; updates then reach the number recorded before.
         log.warning("could not record the citizen's WhatsApp address")
@@ -38,7 +38,7 @@ async def record_address(tracker: Tracker) -> None:
 async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, opted_in: bool) -> None:
     """Store STOP or START and confirm it, or say it did not work (consent must never be assumed)."""
     try:
-        await backoffice.update_citizen(tracker.sender_id, opted_in=opted_in, opt_in_source="whatsapp")
+        await backoffice.update_citizen(citizen_of(tracker), opted_in=opted_in, opt_in_source="whatsapp")
     except FAILURES:
         dispatcher.utter_message(response="utter_try_later")
         return

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import FAILURES, backoffice
-from actions.turn import APPLICATION_NUMBER, language_of, whatsapp_address
+from actions.turn import APPLICATION_NUMBER, citizen_of, language_of, whatsapp_address
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ async def start_handover(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     body = {
         "conversation": tracker.sender_id,
+        "citizen": citizen_of(tracker),
         "department": str((metadata.get("whatsapp") or {}).get("department") or "general"),
         "application": discussed_application(tracker),
         "language": language,

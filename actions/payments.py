@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import BackOfficeError, BackOfficeUnavailable, backoffice
 from actions.citizen_profile import record_address
-from actions.turn import language_of, latest_turn
+from actions.turn import citizen_of, language_of, latest_turn
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ async def offer_payment(
     language = language_of(tracker)
     try:
         await record_address(tracker)  # the receipt and confirmation go to the number they pay from
-        payment = await backoffice.create_payment(tracker.sender_id, payment_subject, language, provider)
+        payment = await backoffice.create_payment(citizen_of(tracker), payment_subject, language, provider)
     except BackOfficeError as error:
         if error.code == "not_found":
             not_found = not_found or (
@@ -146,7 +146,7 @@ async def pay_fee(
     if number:
         return await offer_payment(dispatcher, tracker, subject("application", number), provider)
     try:
-        rows = await backoffice.applications(tracker.sender_id)
+        rows = await backoffice.applications(citizen_of(tracker))
     except (BackOfficeError, BackOfficeUnavailable):
         dispatcher.utter_message(response="utter_payment_unavailable")
         return []
@@ -188,7 +188,7 @@ class ActionCheckPayment(Action):
             dispatcher.utter_message(response="utter_ask_payment_reference")
             return []
         try:
-            payment = await backoffice.payment(reference, tracker.sender_id)
+            payment = await backoffice.payment(reference, citizen_of(tracker))
         except (BackOfficeError, BackOfficeUnavailable):
             dispatcher.utter_message(response="utter_payment_unavailable")
             return []

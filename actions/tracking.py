@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import FAILURES, backoffice
 from actions.catalog_source import catalog_source
-from actions.turn import language_of, latest_turn
+from actions.turn import citizen_of, language_of, latest_turn
 from catalog import Catalog, CatalogError
 
 LISTED = 10  # a WhatsApp message stays readable; older ones are reachable by number
@@ -50,7 +50,7 @@ async def show_applications(dispatcher: CollectingDispatcher, tracker: Tracker) 
     number = latest_turn(tracker).application_number()
     try:
         if number:
-            application = await backoffice.application(number, tracker.sender_id)
+            application = await backoffice.application(number, citizen_of(tracker))
             if application is None:
                 dispatcher.utter_message(response="utter_application_not_found", number=number)
                 return
@@ -65,7 +65,7 @@ async def show_applications(dispatcher: CollectingDispatcher, tracker: Tracker) 
             if application.get("query"):
                 dispatcher.utter_message(response="utter_application_query", query=application["query"])
             return
-        rows = await backoffice.applications(tracker.sender_id)
+        rows = await backoffice.applications(citizen_of(tracker))
     except FAILURES:
         dispatcher.utter_message(response="utter_try_later")
         return

@@ -48,8 +48,21 @@ def latest_turn(tracker: Tracker) -> Turn:
 
 def whatsapp_address(tracker: Tracker) -> dict[str, str]:
     """The citizen's WhatsApp number and the business number they wrote to, as the channel put them in the metadata."""
-    whatsapp = ((tracker.latest_message or {}).get("metadata") or {}).get("whatsapp") or {}
+    whatsapp = _whatsapp(tracker)
     return {key: str(whatsapp[key]) for key in ("wa_id", "phone_number_id") if whatsapp.get(key)}
+
+
+def _whatsapp(tracker: Tracker) -> dict:
+    return ((tracker.latest_message or {}).get("metadata") or {}).get("whatsapp") or {}
+
+
+def citizen_of(tracker: Tracker) -> str:
+    """The person the back-office knows, the same on every department number; the conversation id elsewhere.
+
+    The WhatsApp channel names the person in the metadata (whatsapp_contract.identity); other channels
+    (the REST channel of tools and tests) have only the conversation, which then stands for the person.
+    """
+    return str(_whatsapp(tracker).get("citizen") or tracker.sender_id)
 
 
 def language_of(tracker: Tracker) -> str:

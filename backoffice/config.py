@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from backoffice.notifications.numbers import department_numbers
+from backoffice.notifications.sms import SmsSettings
 from backoffice.payments.settings import PaymentSettings
 
 
@@ -41,6 +42,7 @@ class Config:
             "100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport",
         )
         self.PAYMENTS = PaymentSettings.from_env(env)
+        self.SMS = SmsSettings.from_env(env)
         # WhatsApp payment orders go out from (and are looked up on) the number holding the payment configuration.
         self.WHATSAPP_PAYMENT_NUMBER = env.get("WHATSAPP_PAYMENT_NUMBER") or department_numbers(
             self.WHATSAPP_NUMBERS

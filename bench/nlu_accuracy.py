@@ -74,7 +74,24 @@ def score(messages: list[dict[str, Any]], parses: list[dict[str, Any]]) -> dict[
                 {"lang": message["lang"], "text": message["text"], "expected": [message["intent"], message["service"]],
                  "got": [intent, service], "confidence": round(parse["intent"]["confidence"], 3)}
             )  # fmt: skip
-    return {"counts": dict(counts), "misses": misses}
+    return {"counts": dict(counts), "misses": misses, "per_intent": per_intent_f1(messages, parses)}
+
+
+def per_intent_f1(
+    messages: list[dict[str, Any]], parses: list[dict[str, Any]]
+) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 of each expected intent over the held-out messages (a fallback is a miss)."""
+    expected = [m["intent"] for m in messages]
+    got = [p["intent"]["name"] for p in parses]
+    table = {}
+    for intent in sorted(set(expected)):
+        hits = sum(e == g == intent for e, g in zip(expected, got, strict=True))
+        predicted, support = got.count(intent), expected.count(intent)
+        precision = hits / predicted if predicted else 0.0
+        recall = hits / support
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        table[intent] = {"support": support, "precision": precision, "recall": recall, "f1": f1}
+    return table
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -85,6 +102,11 @@ def markdown(result: dict[str, Any]) -> str:
         if c:
             pct = {k: f"{100 * c[k] / c['n']:.1f} %" for k in ("intent", "service", "both")}
             lines.append(f"| {group} | {c['n']} | {pct['intent']} | {pct['service']} | {pct['both']} |")
+    lines += ["", "| intent | messages | precision | recall | F1 |", "|---|---|---|---|---|"]
+    for intent, row in result["per_intent"].items():
+        lines.append(
+            f"| {intent} | {row['support']} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1']:.2f} |"
+        )
     if result["misses"]:
         lines += [
             "",

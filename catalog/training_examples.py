@@ -78,6 +78,20 @@ FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "hinglish": ("mere {s} ka status kya hai", "{s} ki application kaha tak pahunchi"),
     },
 }  # fmt: skip
+# Whose certificate it is: citizens say it with a kinship word before the service ("dadi ka death certificate").
+KIN: dict[str, tuple[str, ...]] = {
+    "en": ("my grandmother's", "my husband's", "my wife's", "my father's", "my mother's", "my son's",
+           "my daughter's", "my brother's", "my grandfather's"),
+    "hi": ("दादी का", "दादा जी का", "पति का", "पत्नी का", "पिता जी का", "माँ का", "बेटे का", "बेटी का", "भाई का",
+           "नानी का", "सास का"),
+    "hinglish": ("dadi ka", "dada ji ka", "pati ka", "patni ka", "pita ji ka", "papa ka", "mummy ka", "maa ka",
+                 "bete ka", "beti ka", "bhai ka", "nani ka", "sasur ji ka"),
+}  # fmt: skip
+KIN_FRAMES: dict[str, tuple[str, ...]] = {
+    "en": ("{k} {s}", "need {k} {s}", "apply {k} {s}"),
+    "hi": ("{k} {s} बनवाना है", "{k} {s} चाहिए"),
+    "hinglish": ("{k} {s} banwana hai", "{k} {s} chahiye", "mere {k} {s} bnwana h"),
+}  # fmt: skip
 # How many examples each service gets per intent and language group.
 COUNTS = {
     "apply_service": {"en": 4, "hi": 3, "hinglish": 4},
@@ -115,6 +129,24 @@ def _whatsapp_style(text: str, rng: random.Random) -> str:
     return text
 
 
+def _typo(name: str, rng: random.Random) -> str | None:
+    """The name with one slip of the thumb in its longest word (a letter dropped, doubled or swapped), if any."""
+    words = name.split()
+    index = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[index]
+    if len(word) < 5 or not word.isascii():
+        return None
+    at = rng.randrange(1, len(word) - 2)
+    slip = rng.choice(("drop", "double", "swap"))
+    if slip == "drop":
+        word = word[:at] + word[at + 1 :]
+    elif slip == "double":
+        word = word[:at] + word[at] + word[at:]
+    else:
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    return " ".join(words[:index] + [word] + words[index + 1 :])
+
+
 def service_examples(service: Service) -> dict[str, list[str]]:
     """Return example messages naming `service`, by intent."""
     rng = random.Random(service.id)
@@ -134,7 +166,22 @@ def service_examples(service: Service) -> dict[str, list[str]]:
     examples["check_status"] = [rng.choice(FRAMES["check_status"][group]).format(s=next(names[group]))]
     # A bare name is how many citizens start; it means they want the service.
     bare = [next(names["hi"]), next(names["hinglish"])]
-    examples["pay_bill" if is_payment else "apply_service"].extend(bare)
+    wanting = examples["pay_bill" if is_payment else "apply_service"]
+    wanting.extend(bare)
+    # Misspelt names ("brith certficate") still mean the service.
+    for group in ("en", "hinglish"):
+        misspelt = _typo(next(names[group]), rng)
+        if misspelt:
+            wanting.append(
+                rng.choice(FRAMES["apply_service" if not is_payment else "pay_bill"][group]).format(
+                    s=misspelt
+                )
+            )
+    # Whose paper it is matters for certificates and licences; a grievance or a bill belongs to nobody else.
+    if service.issues.kind in ("certificate", "licence"):
+        for group in ("en", "hi", "hinglish"):
+            kin = rng.choice(KIN[group])
+            wanting.append(rng.choice(KIN_FRAMES[group]).format(k=kin, s=next(names[group])))
     return examples
 
 

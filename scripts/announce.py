@@ -12,6 +12,7 @@ SERVICES = {
     "Back-office": 5000,
     "WhatsApp stand-in": 8081,
     "Payment gateway stand-in": 8082,
+    "SMS provider stand-in": 8084,
 }
 DEMO_USERS = ("admin", "revenue.officer", "revenue.approver", "mcd.officer", "csc.operator", "nlu.trainer")
 

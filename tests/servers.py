@@ -13,7 +13,11 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 # The stand-ins run in the back-office's venv whichever venv the tests run in; each reads its port from its own variable.
 STANDIN_PYTHON = ROOT / ".venv" / "bin" / "python"
-STANDIN_PORTS = {"standins.whatsapp": "STANDIN_PORT", "standins.gateway": "GATEWAY_PORT"}
+STANDIN_PORTS = {
+    "standins.whatsapp": "STANDIN_PORT",
+    "standins.gateway": "GATEWAY_PORT",
+    "standins.sms": "SMS_STANDIN_PORT",
+}
 
 
 def free_port() -> int:
@@ -74,7 +78,7 @@ def standin_process(
     log: Path | None = None,
     timeout: float = 30.0,
 ) -> Iterator[str]:
-    """Run a stand-in (`standins.whatsapp` or `standins.gateway`) as its own process; yields its URL.
+    """Run a stand-in (`standins.whatsapp`, `standins.gateway` or `standins.sms`) as its own process; yields its URL.
 
     `settings` are its environment variables over this process's own; the port is free unless given.
     """

@@ -6,7 +6,9 @@
   re-engagement template went out; the channel sends it as soon as the citizen writes again.
 - The channel records the status webhooks of every message in `status_key` (sent, delivered, read, failed).
 
-Keys are per conversation: the bot's pseudonymous sender id (never a phone number).
+Keys are per conversation: the bot's pseudonymous sender id (never a phone number); messages the back-office
+holds for a person outside any conversation (a payment confirmation) use the person's id
+(`whatsapp_contract.identity.citizen_id`) instead, and the channel looks under both.
 """
 
 import json

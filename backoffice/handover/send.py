@@ -29,7 +29,7 @@ def deliver(message_id: int, client: GraphClient | None = None) -> str:
     if message is None or message.delivery != "queued":
         return ""
     handover = message.handover
-    citizen = citizens.find(handover.conversation)
+    citizen = citizens.find(handover.citizen_id or handover.conversation)
     number = handover.phone_number_id or (citizen.phone_number_id if citizen else None)
     if citizen is None or not citizen.wa_id or not number:
         message.delivery = FAILED

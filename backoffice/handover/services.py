@@ -110,7 +110,9 @@ def start(body: dict[str, Any]) -> Handover:
     if existing is not None:
         return existing
     language = body.get("language") if body.get("language") in ("hi", "en") else "hi"
-    citizen = citizens.touch(conversation, language)
+    # The person (the same on every department number); the conversation stands for them on other channels.
+    person = body.get("citizen") if isinstance(body.get("citizen"), str) and body["citizen"] else conversation
+    citizen = citizens.touch(person[:64], language)
     number = body.get("application") if isinstance(body.get("application"), str) else None
     department, application = _department_for(citizen.id, str(body.get("department") or GENERAL), number)
     phone_number_id = body.get("phone_number_id") if isinstance(body.get("phone_number_id"), str) else None
@@ -174,7 +176,7 @@ def citizen_message(body: dict[str, Any]) -> HandoverMessage:
         text = KIND_LABELS.get(kind, f"[{kind[:20]}]")
     message = HandoverMessage(author="citizen", text=text or "…", wamid=wamid[:128] if wamid else None)
     handover.messages.append(message)
-    citizens.touch(conversation)
+    citizens.touch(handover.citizen_id or conversation)
     if body.get("returns_to_bot") is True:
         close(handover, Actor("citizen", conversation), "citizen", tell_citizen=False)
     else:

@@ -23,6 +23,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This file could not be opened. Please send the photo or PDF again.",
         "hi": "यह फ़ाइल खुल नहीं पाई। कृपया फ़ोटो या PDF फिर से भेजें।",
     },
+    "encrypted": {
+        "en": "This PDF is locked with a password. Please send it without the password, or a photo of the document.",
+        "hi": "यह PDF पासवर्ड से बंद है। कृपया इसे बिना पासवर्ड के भेजें, या दस्तावेज़ की फ़ोटो भेजें।",
+    },
     "too_large": {
         "en": "This file is too large. Send a photo, or a PDF of at most 10 pages and 10 MB.",
         "hi": "यह फ़ाइल बहुत बड़ी है। फ़ोटो भेजें, या अधिकतम 10 पेज और 10 MB की PDF भेजें।",

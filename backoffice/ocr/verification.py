@@ -14,10 +14,13 @@ from backoffice.applications.models import Application
 from backoffice.applications.workflow import DRAFT
 from backoffice.core.clock import utcnow
 from backoffice.documents import services as documents
+from backoffice.documents.intake import pdf
+from backoffice.documents.intake.refusal import DocumentRefused
+from backoffice.documents.intake.sniff import PDF
 from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.ocr.crosscheck import cross_check
-from backoffice.ocr.extract import read_document
+from backoffice.ocr.extract import Extraction, read_document
 from backoffice.ocr.masking import storable_fields
 from backoffice.ocr.messages import message_for
 from backoffice.ocr.models import OcrResult
@@ -70,6 +73,34 @@ def result_for(document: Document) -> OcrResult | None:
     )
 
 
+def best_reading(document: Document, kind: str) -> Extraction | None:
+    """The best reading of a photo, or of the pages of a PDF; None when nothing in it decodes as an image.
+
+    Citizens send DigiLocker downloads and scans as PDFs, often with a cover or a second page: each page is
+    read, and the page whose quality passes with the most fields wins (the first complete one stops the search).
+    """
+    data = documents.read(document)
+    try:
+        pages = pdf.rasterise(data) if document.mime_type == PDF else [data]
+    except DocumentRefused:
+        return None
+    best = None
+    for page in pages:
+        try:
+            reading = read_document(page, kind)
+        except UnreadableImage:
+            continue
+        if best is None or _rank(reading) > _rank(best):
+            best = reading
+        if reading.quality.get("ok") and not reading.missing:
+            break
+    return best
+
+
+def _rank(reading: Extraction) -> tuple[bool, int]:
+    return bool(reading.quality.get("ok")), len(reading.fields)
+
+
 def verify_document(document_id: str) -> tuple[OcrResult | None, bool]:
     """Read, check and store the result for one document: (result, made now); a finished one is not redone.
 
@@ -85,10 +116,7 @@ def verify_document(document_id: str) -> tuple[OcrResult | None, bool]:
     if kind is None:
         return None, False
     started = time.monotonic()
-    try:
-        extraction = read_document(documents.read(document), kind)
-    except UnreadableImage:
-        extraction = None
+    extraction = best_reading(document, kind)
     if extraction is None or not extraction.quality.get("ok"):
         quality = extraction.quality if extraction else {"ok": False, "reason": "unreadable", "metrics": {}}
         result = OcrResult(document_id=document.id, sha256=document.sha256, kind=kind, verdict="refused",

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.exceptions import RasaException
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -25,7 +25,7 @@ from bot.whatsapp.graph import GraphClient, RetryPolicy
 from bot.whatsapp.handover import HandoverDesk
 from bot.whatsapp.http import LazySession
 from bot.whatsapp.inbound import MalformedPayload, parse_webhook
-from bot.whatsapp.inbox import BotTurn, Inbox, TrackerReplies
+from bot.whatsapp.inbox import BotTurn, CarryLanguage, Inbox, TrackerReplies
 from bot.whatsapp.outbound import Recipient
 from bot.whatsapp.pager import ListPager
 from bot.whatsapp.payment_status import PaymentStatusForwarder
@@ -59,6 +59,20 @@ def tracker_replies(agent: Any) -> TrackerReplies:
         return answer
 
     return replies
+
+
+def carry_language(agent: Any) -> CarryLanguage:
+    """Set the language slots of a conversation that has none yet, as if the citizen had chosen there."""
+
+    async def carry(sender_id: str, language: str) -> None:
+        tracker = await agent.processor.get_tracker(sender_id)
+        if tracker.get_slot("language_chosen"):
+            return
+        tracker.update(SlotSet("language", language))
+        tracker.update(SlotSet("language_chosen", True))
+        await agent.tracker_store.save(tracker)
+
+    return carry
 
 
 class WhatsAppOutput(OutputChannel):
@@ -267,6 +281,7 @@ class WhatsAppInput(InputChannel):
             agent = getattr(app.ctx, "agent", None)
             if agent is not None:
                 inbox.tracker_replies = tracker_replies(agent)
+                inbox.carry_language = carry_language(agent)
             inbox.start()  # drain what waited in the streams while no process served them
 
         @webhook.listener("after_server_stop")

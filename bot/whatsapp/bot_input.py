@@ -5,7 +5,7 @@ import json
 from bot.whatsapp.inbound import InboundMessage
 
 # The only refusal reasons the bot has responses for.
-REJECTION_REASONS = ("corrupt", "too_large", "unsupported_type", "download_failed")
+REJECTION_REASONS = ("corrupt", "encrypted", "too_large", "unsupported_type", "download_failed")
 # Kinds that ask for no answer at all: a reply to a reaction or a system notice would be noise.
 SILENT_KINDS = ("reaction", "system", "request_welcome", "ephemeral")
 

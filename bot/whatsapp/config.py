@@ -5,6 +5,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from whatsapp_contract.identity import DEVELOPMENT_SALT
 from whatsapp_contract.numbers import parse_numbers as contract_numbers
 
 logger = logging.getLogger(__name__)
@@ -12,8 +13,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_NUMBERS = (
     "100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport"
 )
-# Only good enough for a laptop: a deployment sets its own, or every pseudonym is guessable.
-DEVELOPMENT_SALT = "seva-development-salt"
 
 
 class ConfigError(ValueError):

@@ -40,6 +40,7 @@ from bot.whatsapp.scheduler import TurnScheduler
 from bot.whatsapp.stream import Entry, InboundStream, consumer_name
 from bot.whatsapp.templates import ClosedWindow, WindowClosedHook, log_only
 from whatsapp_contract.handover import HELD_SECONDS, RESUME_PAYLOAD, held_key, held_sent_key
+from whatsapp_contract.identity import citizen_id
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ class BotTurn:
 Deliver = Callable[[BotTurn], Awaitable[list[dict[str, Any]]]]
 # The bot's messages after the user message `wamid` in `sender_id`'s tracker, or None if it is not there.
 TrackerReplies = Callable[[str, str], Awaitable[list[dict[str, Any]] | None]]
+# Give a new conversation (sender_id) the language its citizen chose on another department number.
+CarryLanguage = Callable[[str, str], Awaitable[None]]
 
 
 class Inbox:
@@ -101,6 +104,7 @@ class Inbox:
             redis, config.inbound_shards, config.inbound_max_backlog, config.inbound_lease_seconds
         )
         self.tracker_replies: TrackerReplies | None = None
+        self.carry_language: CarryLanguage | None = None
         self._consumer = ""  # named in start(): Sanic forks its workers after this constructor
         self._held: set[int] = set()
         self._leaving: set[int] = set()
@@ -268,22 +272,32 @@ class Inbox:
             return
         self._spawn(self._mark_read(message, typing=True))
         citizen = sender_id(self._config.id_salt, message.phone_number_id, message.user_key)
-        # The citizen wrote, so the 24 h window is open again: what waited for it goes first.
+        # The citizen wrote, so the 24 h window is open again: what waited for it goes first (held for this
+        # conversation by the bot or an officer, or for the person by the back-office's other messages).
         delivered = await self._send_held(citizen)
+        delivered += await self._send_held(citizen_id(self._config.id_salt, message.user_key))
         if message.kind == "button" and message.said == RESUME_PAYLOAD and delivered:
             return  # the tap on the re-engagement template asked only for what was held
         if message.media is not None and message.kind in DOCUMENT_TYPES:
-            text = await take_document(self._graph, self._documents, message.kind, message.media, citizen)
+            # A document belongs to the person, whichever number they sent it to.
+            owner = citizen_id(self._config.id_salt, message.user_key)
+            text = await take_document(self._graph, self._documents, message.kind, message.media, owner)
         else:
             text = bot_input.text_for(message)
         if text is None:
             return
         if message.kind == "button" and message.said == RESUME_PAYLOAD:
             text = "/main_menu"  # "Continue" with nothing held: show what the bot can do
+        person = citizen_id(self._config.id_salt, message.user_key)
         try:
-            await self._recipients.remember(citizen, recipient)
+            spoken, chosen = await self._recipients.remember(citizen, recipient, person)
         except RedisError as exc:
             logger.error("could not remember the address of %s: %s", citizen, exc)
+        else:
+            # One citizen, one language: their first message to another department's number is answered
+            # in the language they chose on the first, without asking again.
+            if spoken is None and chosen and self.carry_language is not None:
+                await self.carry_language(citizen, chosen)
         if self._handover is not None and await self._handover.officer_has(citizen):
             forwarded = await self._handover.forward(citizen, message.wamid, message.kind, text)
             if forwarded and not bot_answers_anyway(text):
@@ -305,7 +319,8 @@ class Inbox:
         await self._send_from(message.wamid, recipient, replies, 0)
         language = _language_of(replies)
         if language:
-            await self._recipients.remember_language(citizen, language)
+            person = citizen_id(self._config.id_salt, message.user_key)
+            await self._recipients.remember_language(citizen, person, language)
 
     async def _send_from(
         self, wamid: str, recipient: Recipient, replies: list[dict[str, Any]], first: int
@@ -397,6 +412,7 @@ class Inbox:
             "whatsapp": {
                 "wa_id": message.wa_id,
                 "user_id": message.user_id,
+                "citizen": citizen_id(self._config.id_salt, message.user_key),
                 "phone_number_id": message.phone_number_id,
                 "department": self._config.numbers[message.phone_number_id],
                 "profile_name": message.profile_name,

@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 # The store's refusal codes, as the reasons the bot has answers for.
 STORE_REASONS = {
     "corrupt": "corrupt",
+    "encrypted": "encrypted",
     "too_large": "too_large",
     "unsupported_type": "unsupported_type",
     "checksum_mismatch": "download_failed",

@@ -16,8 +16,13 @@ class RecipientBook:
         self._ttl = ttl
         self._prefix = prefix
 
-    async def remember(self, sender_id: str, recipient: Recipient) -> None:
-        """Record where replies to `sender_id` go."""
+    async def remember(
+        self, sender_id: str, recipient: Recipient, citizen: str
+    ) -> tuple[str | None, str | None]:
+        """Record where replies to `sender_id` go; return the languages of this conversation and of the citizen.
+
+        One round trip: this runs on every message.
+        """
         key = f"{self._prefix}:{sender_id}"
         fields = {
             "phone_number_id": recipient.phone_number_id,
@@ -25,13 +30,23 @@ class RecipientBook:
             "user_id": recipient.user_id,
         }
         async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hget(key, "language")
+            pipe.get(self._citizen_key(citizen))
             pipe.hset(key, mapping=fields)
             pipe.expire(key, self._ttl)
+            conversation, person, *_ = await pipe.execute()
+        return (conversation.decode() if conversation else None, person.decode() if person else None)
+
+    async def remember_language(self, sender_id: str, citizen: str, language: str) -> None:
+        """Record the language the bot last answered in: for this conversation's messages sent outside a turn,
+        and for the citizen's first message to another department number."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hset(f"{self._prefix}:{sender_id}", "language", language)
+            pipe.set(self._citizen_key(citizen), language, ex=self._ttl)
             await pipe.execute()
 
-    async def remember_language(self, sender_id: str, language: str) -> None:
-        """Record the language the bot last answered `sender_id` in, for messages sent outside a turn."""
-        await self._redis.hset(f"{self._prefix}:{sender_id}", "language", language)
+    def _citizen_key(self, citizen: str) -> str:
+        return f"{self._prefix}-language:{citizen}"
 
     async def language(self, sender_id: str) -> str | None:
         """The language the bot last answered `sender_id` in, if known."""

@@ -8,8 +8,8 @@ import json
 from PIL import Image
 
 from bot.whatsapp.media import digest_matches
-from bot.whatsapp.privacy import sender_id
 from tests.bot import meta
+from whatsapp_contract.identity import citizen_id
 
 WA = "919812345678"
 
@@ -42,7 +42,7 @@ async def test_a_photo_is_downloaded_and_stored(make_channel, standin, document_
     expected = {"document_id": doc_id, "mime_type": "image/png", "filename": stored["filename"]}
     assert heard == "/document_received" + json.dumps(expected, separators=(",", ":"))
     assert stored["data"] == data and stored["source"] == "whatsapp"
-    assert stored["citizen"] == sender_id("test-salt", meta.GENERAL, WA)
+    assert stored["citizen"] == citizen_id("test-salt", WA)  # the person's, whichever number it came to
 
 
 async def test_a_pdf_document_keeps_its_filename(make_channel, standin, document_store):

@@ -7,6 +7,7 @@ import threading
 
 from bot.whatsapp.privacy import sender_id
 from tests.bot import meta
+from whatsapp_contract.identity import citizen_id
 
 WA = "919812345678"
 OTHER = "919800000002"
@@ -66,6 +67,7 @@ async def test_text_reaches_the_bot_under_a_pseudonym_with_whatsapp_metadata(mak
         "whatsapp": {
             "wa_id": WA,
             "user_id": "",
+            "citizen": citizen_id("test-salt", WA),
             "phone_number_id": meta.GENERAL,
             "department": "general",
             "profile_name": "Asha",
@@ -74,6 +76,16 @@ async def test_text_reaches_the_bot_under_a_pseudonym_with_whatsapp_metadata(mak
         }
     }
     assert message.output_channel.name() == "whatsapp"
+
+
+async def test_one_person_writing_to_two_numbers_is_two_conversations_of_one_citizen(make_channel):
+    harness = await make_channel()
+    await harness.deliver(meta.inbound(meta.GENERAL, WA, meta.text(WA, "wamid.n1", "Hi")))
+    await harness.deliver(meta.inbound(meta.REVENUE, WA, meta.text(WA, "wamid.n2", "Hi")))
+    general, revenue = harness.heard
+    assert general.sender_id != revenue.sender_id  # each number's bot keeps its own context
+    citizens = {m.metadata["whatsapp"]["citizen"] for m in harness.heard}
+    assert citizens == {citizen_id("test-salt", WA)} and WA not in citizens.pop()
 
 
 async def test_replies_give_the_bot_the_payload_it_offered(make_channel):

@@ -14,6 +14,7 @@ from tests.backoffice.ocr import synthetic_cards
 from tests.e2e.phone import tap_where, text_of
 
 GENERAL_NUMBER = "100000000000001"
+REVENUE_NUMBER = "100000000000002"
 CATALOG = load_catalog()
 
 
@@ -32,14 +33,15 @@ def photo_b64() -> str:
 class Citizen:
     """One citizen's side of the chat: send, tap, upload, and read the bot's replies."""
 
-    def __init__(self, stack, number: str):
+    def __init__(self, stack, number: str, business: str = GENERAL_NUMBER):
         self.stack = stack
         self.number = number
+        self.business = business  # the department number they write to
 
     def _turn(self, body: dict, expect: int) -> list[dict]:
         seq = self.stack.last_seq(self.number)
         answer = self.stack.post(
-            "/_standin/inbound", {"from": self.number, "phone_number_id": GENERAL_NUMBER, **body}
+            "/_standin/inbound", {"from": self.number, "phone_number_id": self.business, **body}
         )
         assert answer["webhook_status"] == 200
         return self.stack.replies(self.number, seq, expect=expect, timeout=60)
@@ -56,6 +58,15 @@ class Citizen:
         """Send a photo from the camera (a plain one unless `jpeg` is given)."""
         media = base64.b64encode(jpeg).decode() if jpeg else photo_b64()
         return self._turn({"type": "image", "media_b64": media, "mime_type": "image/jpeg"}, expect)
+
+    def send_pdf(self, pdf: bytes, filename: str, expect: int = 1) -> list[dict]:
+        """Send a PDF from the phone's files (a DigiLocker download, a scan)."""
+        body = {
+            "type": "document",
+            "media_b64": base64.b64encode(pdf).decode(),
+            "mime_type": "application/pdf",
+        }
+        return self._turn({**body, "filename": filename}, expect)
 
 
 def answer_questions(person: Citizen, service_id: str, first_question: dict, language: str) -> dict:
@@ -143,3 +154,28 @@ def test_service_information_in_hindi_from_the_catalog(stack, citizen):
     person.tap(tap_where(welcome, '"hi"'), expect=2)
     [answer] = person.say("आय प्रमाण पत्र के लिए कौन से दस्तावेज़ चाहिए?")
     assert "आय प्रमाण पत्र" in text_of(answer) and "आधार कार्ड" in text_of(answer)
+
+
+def test_one_person_writing_to_a_second_department_number_is_the_same_citizen(stack, citizen):
+    """The language chosen and the applications made on one number carry over to another; each keeps its context."""
+    person = Citizen(stack, citizen)
+    [welcome] = person.say("Hi")
+    _, menu = person.tap(tap_where(welcome, '"en"'), expect=2)
+    [departments] = person.tap(tap_where(menu, "/apply_service"))
+    [services] = person.tap(tap_where(departments, '"public_grievances"'))
+    _, question = person.tap(tap_where(services, '"grievance"'), expect=2)
+    service = CATALOG["grievance"]
+    [question] = person.tap(tap_where(question, f'"{service.fields[0].options[0].value}"'))
+    for field in service.fields[1:]:
+        [question] = person.say(sample_answer(service, field, "en"))
+    [ask] = person.tap(tap_where(question, "/affirm"))
+    _, submitted = person.send_photo(expect=2)
+    number = re.search(r"DL-PG-\d{4}-\d{6}", text_of(submitted))[0]
+
+    revenue = Citizen(stack, citizen, business=REVENUE_NUMBER)
+    welcome, menu = revenue.say("Hi", expect=2)
+    # Greeted in English straight away: not the bilingual "choose your language" of a first visit.
+    assert text_of(welcome) == "Namaste! 🙏 Welcome to Delhi Government services on WhatsApp."
+    assert "नमस्ते" not in text_of(menu)
+    [status] = revenue.say("status")
+    assert number in text_of(status)

@@ -6,12 +6,15 @@ are the card's, so the verdict must be a match, shown beside the image with only
 
 from __future__ import annotations
 
+import io
 import re
 import time
 
 import httpx
 import numpy as np
 import pytest
+from PIL import Image
+from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
 from backoffice.app import create_app
@@ -66,12 +69,13 @@ def officer_page(base_url: str, path: str) -> str:
         return browser.get(path).text
 
 
-def test_an_aadhaar_photo_sent_on_whatsapp_is_verified_and_shown_to_the_officer_masked(
-    stack, worker, office, citizen
-):
+def apply_sending_the_card(stack, citizen, person, send) -> str:
+    """Apply for the income certificate on WhatsApp with `person`'s answers, sending each paper with `send`.
+
+    Returns the application number the bot gives.
+    """
     from tests.actions.sample_answers import sample_answer
 
-    person, photo = card(41)
     given = answers_of(person)
     user = Citizen(stack, citizen)
     [welcome] = user.say("Hi")
@@ -88,24 +92,35 @@ def test_an_aadhaar_photo_sent_on_whatsapp_is_verified_and_shown_to_the_officer_
     [ask] = user.tap(tap_where(question, "/affirm"))
     for document in service.documents:
         assert document.name.en in text_of(ask)
-        received, ask = user.send_photo(expect=2, jpeg=photo)  # the card serves for every paper here
+        received, ask = send(user)  # the card serves for every paper here
         assert "Received" in text_of(received)
-    number = re.search(r"DL-REV-\d{4}-\d{6}", text_of(ask))[0]
+    return re.search(r"DL-REV-\d{4}-\d{6}", text_of(ask))[0]
 
+
+def card_result(office, number: str) -> tuple[int, str, str, dict]:
+    """Wait for the worker's OCR result of the application's Aadhaar card: (application id, card id, verdict, fields)."""
     sent = time.monotonic()
     with office.app_context():
         application = db.session.scalar(select(Application).where(Application.number == number))
-        application_id = application.id
         card_document = next(d for d in application.documents if d.requirement == "aadhaar_card")
-        card_id = card_document.id
         result = None
         while result is None and time.monotonic() - sent < 90:
             db.session.expire_all()
-            result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == card_id))
+            result = db.session.scalar(select(OcrResult).where(OcrResult.document_id == card_document.id))
             time.sleep(0.3)
         assert result is not None, "the worker stored no OCR result for the card"
-        verdict, stored = result.verdict, dict(result.fields)
-        assert db.session.get(Document, card_id).sha256 == result.sha256
+        assert db.session.get(Document, card_document.id).sha256 == result.sha256
+        return application.id, card_document.id, result.verdict, dict(result.fields)
+
+
+def test_an_aadhaar_photo_sent_on_whatsapp_is_verified_and_shown_to_the_officer_masked(
+    stack, worker, office, citizen
+):
+    person, photo = card(41)
+    number = apply_sending_the_card(
+        stack, citizen, person, lambda user: user.send_photo(expect=2, jpeg=photo)
+    )
+    application_id, card_id, verdict, stored = card_result(office, number)
     assert verdict == "match", stored
     assert stored["aadhaar_number"] == "XXXX-XXXX-" + person.aadhaar_number[-4:]
 
@@ -120,3 +135,28 @@ def test_an_aadhaar_photo_sent_on_whatsapp_is_verified_and_shown_to_the_officer_
     for log in stack.logs.glob("*.log"):
         text = log.read_text(errors="replace")
         assert digits not in text and f"{digits[:4]} {digits[4:8]} {digits[8:]}" not in text, log.name
+
+
+def test_an_aadhaar_sent_as_a_two_page_pdf_on_whatsapp_is_read_and_matched(stack, worker, office, citizen):
+    person, photo = card(42)
+    cover = Image.new("RGB", (1240, 1754), "white")
+    buffer = io.BytesIO()
+    cover.save(buffer, "PDF", resolution=150, save_all=True, append_images=[Image.open(io.BytesIO(photo))])
+    number = apply_sending_the_card(
+        stack, citizen, person, lambda user: user.send_pdf(buffer.getvalue(), "e-aadhaar.pdf", expect=2)
+    )
+    _, _, verdict, stored = card_result(office, number)
+    assert verdict == "match", stored
+    assert stored["aadhaar_number"] == "XXXX-XXXX-" + person.aadhaar_number[-4:]
+
+
+def test_a_password_protected_pdf_gets_a_clear_answer_in_the_citizens_language(stack, citizen):
+    buffer = io.BytesIO()
+    locked = canvas.Canvas(buffer, encrypt="1234")
+    locked.drawString(72, 720, "e-Aadhaar")
+    locked.save()
+    user = Citizen(stack, citizen)
+    [welcome] = user.say("Hi")
+    _, menu = user.tap(tap_where(welcome, '"hi"'), expect=2)
+    [answer] = user.send_pdf(buffer.getvalue(), "locked.pdf")
+    assert "पासवर्ड" in text_of(answer)

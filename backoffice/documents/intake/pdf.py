@@ -16,6 +16,7 @@ _COUNT = re.compile(rb"/Count\s+(\d{1,12})")
 # Exit codes of pdf_render: the child reports what it refused.
 EXIT_TOO_MANY_PAGES = 3
 EXIT_CORRUPT = 4
+EXIT_ENCRYPTED = 5
 
 
 def inflated_size(data: bytes, cap: int) -> int:
@@ -83,6 +84,9 @@ def rasterise(data: bytes) -> list[bytes]:
             raise DocumentRefused("too_large", "PDF took too long to render") from exc
         if done.returncode == EXIT_TOO_MANY_PAGES:
             raise DocumentRefused("too_large", f"PDF has more than {limits.MAX_PDF_PAGES} pages")
+        if done.returncode == EXIT_ENCRYPTED:
+            # DigiLocker and bank downloads are often password-protected; the citizen can fix that.
+            raise DocumentRefused("encrypted", "PDF is password-protected")
         if done.returncode == EXIT_CORRUPT:
             raise DocumentRefused("corrupt", "PDF cannot be opened")
         if done.returncode != 0:

@@ -1,22 +1,22 @@
 """Child-process program that renders a PDF's pages to PNG files; run only by `pdf.rasterise`.
 
 Usage: python -m backoffice.documents.intake.pdf_render IN.pdf OUTDIR MAX_PAGES DPI MAX_PIXELS
-(exit 3: too many pages, 4: corrupt)
+(exit 3: too many pages, 4: corrupt, 5: password-protected)
 """
 
 import sys
 
 import pypdfium2 as pdfium
 
-from backoffice.documents.intake.pdf import EXIT_CORRUPT, EXIT_TOO_MANY_PAGES
+from backoffice.documents.intake.pdf import EXIT_CORRUPT, EXIT_ENCRYPTED, EXIT_TOO_MANY_PAGES
 
 
 def render(source: str, outdir: str, max_pages: int, dpi: int, max_pixels: int) -> int:
     """Render every page at `dpi`, scaled down to at most `max_pixels`; return the exit status."""
     try:
         document = pdfium.PdfDocument(source)
-    except pdfium.PdfiumError:
-        return EXIT_CORRUPT
+    except pdfium.PdfiumError as exc:
+        return EXIT_ENCRYPTED if exc.err_code == pdfium.raw.FPDF_ERR_PASSWORD else EXIT_CORRUPT
     if len(document) > max_pages:
         return EXIT_TOO_MANY_PAGES
     for index in range(len(document)):

@@ -1,7 +1,7 @@
 """The one exception intake raises, carrying a reason code from the documents API contract."""
 
 # The codes of `POST /api/v1/documents` 422 problems (docs/architecture.md).
-CODES = ("corrupt", "too_large", "unsupported_type", "checksum_mismatch")
+CODES = ("corrupt", "encrypted", "too_large", "unsupported_type", "checksum_mismatch")
 
 
 class DocumentRefused(ValueError):

@@ -39,9 +39,15 @@ def card_photo(seed: int, **photo) -> tuple[synthetic_cards.Identity, bytes]:
 
 
 def attach_card(
-    citizen_id: str, person, photo: bytes, language: str = "en", answered_name: str | None = None
+    citizen_id: str,
+    person,
+    photo: bytes,
+    language: str = "en",
+    answered_name: str | None = None,
+    filename: str = "a.jpg",
+    mime: str = "image/jpeg",
 ):
-    """A draft of the income certificate whose answers are `person`'s, with `photo` attached as the Aadhaar."""
+    """A draft of the income certificate whose answers are `person`'s, with `photo` (or a PDF) as the Aadhaar."""
     citizens.update(citizen_id, {"language": language})
     y, m, d = person.dob.split("-")
     answers = {**demo_answers(load_catalog()["income_certificate"], answered_name or person.name_en),
@@ -50,7 +56,7 @@ def attach_card(
         {"citizen": citizen_id, "service": "income_certificate", "answers": answers}
     )
     document = documents.store(
-        photo, citizen_id, "whatsapp", filename="a.jpg", declared_mime="image/jpeg", sha256=None
+        photo, citizen_id, "whatsapp", filename=filename, declared_mime=mime, sha256=None
     )
     db.session.flush()
     applications.attach_document(
