@@ -80,9 +80,10 @@ def test_two_officers_one_claims_answers_from_the_browser_and_hands_back(stack, 
         assert re.search(r"expected wait is about \d+ minutes", text_of(told))
 
         # Both inboxes show the new conversation without a reload (server-sent events).
-        row = first.locator("tr.handover")
+        # (Other tests of the session may have left conversations claimed; this one is the one waiting.)
+        row = first.locator('tr.handover[data-status="waiting"]')
         expect(row).to_have_count(1, timeout=20000)
-        expect(second.locator("tr.handover")).to_have_count(1, timeout=20000)
+        expect(second.locator('tr.handover[data-status="waiting"]')).to_have_count(1, timeout=20000)
         expect(row.locator(".status")).to_have_text("Waiting")
         first.screenshot(path=str(SCREENSHOTS / "inbox.png"), full_page=True)
         handover = row.get_attribute("data-handover")
