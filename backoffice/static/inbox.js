@@ -38,6 +38,9 @@
 
   var source = new EventSource(live.getAttribute("data-events"));
   source.addEventListener("change", redraw);
+  // Pub/sub keeps no history: whatever changed between this page's rendering (or the last stream's end)
+  // and the stream's (re)opening is caught up by one redraw.
+  source.addEventListener("open", redraw);
   tick();
   setInterval(tick, 15000);
 })();
