@@ -17,16 +17,19 @@
   function redraw() {
     if (busy) { again = true; return; }
     busy = true;
-    var draft = live.querySelector("textarea");
-    var typed = draft ? draft.value : "";
     fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
         if (fresh) {
+          // Read at the moment of the swap: never lose what the officer is typing.
+          var draft = live.querySelector("textarea");
+          var typed = draft ? draft.value : "";
+          var typing = draft !== null && document.activeElement === draft;
           live.innerHTML = fresh.innerHTML;
           var box = live.querySelector("textarea");
-          if (box && typed) box.value = typed;  // never lose what the officer is typing
+          if (box && typed) box.value = typed;
+          if (box && typing) box.focus();
           live.setAttribute("data-redrawn", String(Number(live.getAttribute("data-redrawn") || 0) + 1));
         }
       })
