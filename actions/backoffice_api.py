@@ -176,6 +176,11 @@ class BackOffice:
         """Queue the conversation in a department's officer inbox; answers the wait and office hours."""
         return (await self.request("POST", "/handovers", json=body))[1]
 
+    async def rights_request(self, citizen: str, kind: str, **fields: Any) -> dict[str, Any]:
+        """Use a data principal right (access, erasure, correction, grievance, nomination); answers the request."""
+        body = {"kind": kind, **fields}
+        return (await self.request("POST", f"/citizens/{citizen}/rights", json=body))[1]
+
     async def _get_or_none(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any] | None:
         try:
             return (await self.request("GET", path, params=params))[1]

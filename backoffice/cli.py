@@ -33,3 +33,40 @@ def seed_command() -> None:
 
     for line in seed_demo():
         click.echo(line)
+
+
+users_cli = click.Group("users", help="Manage back-office users from the server's shell.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--full-name", required=True)
+@click.option("--role", required=True, help="admin, officer, approver, csc_operator, ...")
+@click.option("--department", default=None, help="department code, for officers and approvers")
+@with_appcontext
+def create_user_command(username: str, full_name: str, role: str, department: str | None) -> None:
+    """Create a user with the password read from stdin (the first admin, without any demo seed).
+
+    The password never appears in the command line (shell history, `ps`) nor in any output:
+    `flask users create admin --full-name "…" --role admin < /run/secrets/admin-password`.
+    """
+    from backoffice.audit.services import Actor
+    from backoffice.extensions import db
+    from backoffice.people import services as people
+    from backoffice.people.passwords import weakness
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    problem = weakness(password, username) if password else "No password on stdin."
+    if problem:
+        click.echo(f"refused: {problem}", err=True)
+        sys.exit(1)
+    try:
+        user = people.create_user(username, full_name, role, department, password, Actor("system", "cli"))
+    except people.UserRefused as refused:
+        db.session.rollback()
+        click.echo(f"refused: {refused}", err=True)
+        sys.exit(1)
+    # The operator chose this password at the console; there is no shown-once password to replace.
+    user.must_change_password = False
+    db.session.commit()
+    click.echo(f"created {user.username} ({user.role})")

@@ -3,10 +3,12 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from backoffice.notifications.numbers import department_numbers
 from backoffice.notifications.sms import SmsSettings
 from backoffice.payments.settings import PaymentSettings
+from certificates.settings import CertificateSettings
 
 
 def _home(env) -> Path:
@@ -21,15 +23,44 @@ class Config:
         home = _home(env)
         self.SEVA_HOME = str(home)
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{home / 'var' / 'seva.db'}"
-        # An empty secret would make sessions forgeable; development gets a per-process random one.
-        self.SECRET_KEY = env.get("SECRET_KEY") or os.urandom(32).hex()
+        # "production" turns on the start-up refusals of `production_problems` and the HTTPS-only settings.
+        self.SEVA_ENV = env.get("SEVA_ENV", "development")
+        # No fallback: a per-process random key logs everyone out on every restart and differs between
+        # gunicorn workers; `create_app` refuses to start without one (make run writes one to .env).
+        self.SECRET_KEY = env.get("SECRET_KEY", "")
+        # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host it trusts (nginx: 1). With 0 every
+        # request behind nginx would seem to come from nginx, and the sign-in throttle would count everyone as one.
+        self.PROXY_HOPS = int(env.get("SEVA_PROXY_HOPS", "0"))
+        # What `production_problems` needs to see; kept beside the settings it judges.
+        self.WHATSAPP_APP_SECRET = env.get("WHATSAPP_APP_SECRET", "")
+        self.DOCUMENT_KEYS_SET = bool(env.get("SEVA_DOCUMENT_KEYS"))
+        self.AADHAAR_KEYS_SET = bool(env.get("SEVA_AADHAAR_KEYS")) and bool(env.get("SEVA_AADHAAR_HMAC_KEY"))
+        certificates = CertificateSettings.from_env(env)
+        self.SIGNING_BACKEND = certificates.signing_backend
+        self.VERIFY_URL = certificates.verify_url
         # No token configured means the bot's API refuses every call rather than accepting any.
         self.BACKOFFICE_API_TOKEN = env.get("BACKOFFICE_API_TOKEN", "")
         self.REDIS_URL = env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.DOCUMENTS_DIR = env.get("SEVA_DOCUMENTS_DIR") or str(home / "var" / "documents")
         self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", "30"))
-        # Failed sign-ins allowed per minute for one address and username before further tries are refused.
+        # Failed sign-ins allowed per minute for one address and username before further tries are refused
+        # (per account and address: a stranger's failures never lock an officer out of their own desk).
         self.LOGIN_ATTEMPTS_PER_MINUTE = int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "5"))
+        # Production requires the second factor for every role; development may do without.
+        self.TWO_FACTOR_REQUIRED = (
+            env.get("SEVA_REQUIRE_2FA", "1" if self.SEVA_ENV == "production" else "0") == "1"
+        )
+        # Refused second-factor codes allowed per minute for one account, and for one address over all accounts.
+        self.TWO_FACTOR_ATTEMPTS_PER_MINUTE = int(env.get("TWO_FACTOR_ATTEMPTS_PER_MINUTE", "5"))
+        self.TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE = int(
+            env.get("TWO_FACTOR_ADDRESS_ATTEMPTS_PER_MINUTE", "20")
+        )
+        # Days to answer a data principal's request, and a grievance (the DPDP Rules allow at most 90 for one).
+        self.RIGHTS_RESPONSE_DAYS = int(env.get("RIGHTS_RESPONSE_DAYS", "30"))
+        self.GRIEVANCE_RESPONSE_DAYS = int(env.get("GRIEVANCE_RESPONSE_DAYS", "30"))
+        # Published on /privacy/rights: who answers grievances, and how to reach them.
+        self.GRIEVANCE_OFFICER = env.get("GRIEVANCE_OFFICER", "Grievance Officer, e-District Delhi")
+        self.GRIEVANCE_OFFICER_EMAIL = env.get("GRIEVANCE_OFFICER_EMAIL", "grievance@seva.example")
         self.QUEUE_PAGE_SIZE = int(env.get("QUEUE_PAGE_SIZE", "25"))
         self.ARGON2_TIME_COST = int(env.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(env.get("ARGON2_MEMORY_COST", "65536"))
@@ -62,12 +93,26 @@ class Config:
                 "backoffice.ocr.tasks",
                 "backoffice.payments.tasks",
                 "backoffice.handover.tasks",
+                "backoffice.jobs.tasks",
+                "backoffice.retention.tasks",
+                "backoffice.rights.tasks",
+                "backoffice.breach.tasks",
             ],
             "beat_schedule": {
+                # Tasks written to the outbox while the broker was down (backoffice/jobs/after_commit.py).
+                "relay-outbox": {
+                    "task": "backoffice.jobs.tasks.relay_outbox",
+                    "schedule": float(env.get("OUTBOX_RELAY_SECONDS", "15")),
+                },
                 # Documents attached while the broker was down get their OCR queued again.
                 "requeue-unverified-documents": {
                     "task": "backoffice.ocr.tasks.requeue_unverified_documents",
                     "schedule": float(env.get("OCR_SWEEP_SECONDS", "300")),
+                },
+                # Drafts, documents and OCR text whose purpose has ended are deleted (docs/retention.md).
+                "apply-retention": {
+                    "task": "backoffice.retention.tasks.apply_retention",
+                    "schedule": float(env.get("RETENTION_RUN_SECONDS", "86400")),
                 },
                 # Payments still open after PAYMENT_STALE_MINUTES are looked up at the provider.
                 "reconcile-payments": {
@@ -80,6 +125,8 @@ class Config:
                 "visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
             },
         }
+        # An unsent outbox task this old is the relay's: its own commit's send failed (or its process died).
+        self.OUTBOX_RELAY_AFTER_SECONDS = float(env.get("OUTBOX_RELAY_AFTER_SECONDS", "30"))
         # A document without an OCR result this many minutes after attaching is queued again by the sweep.
         self.OCR_SWEEP_AFTER_MINUTES = int(env.get("OCR_SWEEP_AFTER_MINUTES", "10"))
         # Approval queues the certificate task; off in tests that check the approved status itself.
@@ -88,7 +135,13 @@ class Config:
         self.ACKNOWLEDGE_ON_SUBMIT = env.get("SEVA_ACKNOWLEDGE_ON_SUBMIT", "1") == "1"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "0") == "1"
+        production = self.SEVA_ENV == "production"
+        self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "1" if production else "0") == "1"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        # Public verification page: lookups per address and minute before it answers 429.
+        self.VERIFY_LOOKUPS_PER_MINUTE = int(env.get("VERIFY_LOOKUPS_PER_MINUTE", "30"))
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # Above the largest accepted document (10 MB PDF) plus form overhead; larger bodies are cut off early.
         self.MAX_CONTENT_LENGTH = int(env.get("SEVA_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
@@ -101,6 +154,70 @@ class Config:
         self.HANDOVER_DEFAULT_WAIT_MINUTES = int(env.get("HANDOVER_DEFAULT_WAIT_MINUTES", "10"))
         # An inbox's event stream ends after this long and the browser reconnects, freeing its web thread.
         self.HANDOVER_SSE_SECONDS = float(env.get("HANDOVER_SSE_SECONDS", "30"))
+        # The dashboard's live stream: how often it looks for changes, and how long one connection lasts.
+        self.DASHBOARD_TICK_SECONDS = float(env.get("DASHBOARD_TICK_SECONDS", "2"))
+        self.DASHBOARD_STREAM_SECONDS = float(env.get("DASHBOARD_STREAM_SECONDS", "300"))
+        # At most this often (seconds, per process) a reader brings the daily counts of applications up to date.
+        self.DAILY_REFRESH_SECONDS = float(env.get("DAILY_REFRESH_SECONDS", "5"))
+        # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
+
+
+# Values shipped in examples or used by development tooling; a deployment that keeps one is not secret.
+KNOWN_SECRET_KEYS = {"", "change-me", "changeme", "dev", "development", "secret", "worker-test"}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+class ProductionConfigError(RuntimeError):
+    """The back-office refuses to start in production with these settings; the message lists every problem."""
+
+
+def production_problems(config: Config) -> list[str]:
+    """Every setting that must not reach production, each as a sentence saying what to set instead."""
+    problems = []
+    if config.SECRET_KEY in KNOWN_SECRET_KEYS or len(config.SECRET_KEY) < 32:
+        problems.append("SECRET_KEY is missing, a known default or shorter than 32 characters: "
+                        "set a random one (python -c 'import secrets; print(secrets.token_hex(32))')")  # fmt: skip
+    if config.SIGNING_BACKEND == "dev":
+        problems.append("SEVA_SIGNING_BACKEND is 'dev' (the development signing keys, made on this machine): "
+                        "set it to 'pkcs12' or 'pkcs11' with the department keys issued by the state's CA")  # fmt: skip
+    verify = urlsplit(config.VERIFY_URL)
+    if verify.scheme != "https" or (verify.hostname or "") in LOCAL_HOSTS:
+        problems.append(f"SEVA_VERIFY_URL is {config.VERIFY_URL!r}: every QR code prints it, so it "
+                        "must be the public https address of the verify page, e.g. https://seva.delhi.gov.in/verify/")  # fmt: skip
+    if not config.WHATSAPP_APP_SECRET:
+        problems.append("WHATSAPP_APP_SECRET is not set: set the app secret from Meta's App Dashboard")
+    if not urlsplit(config.REDIS_URL).password:
+        problems.append(
+            "REDIS_URL has no password: start Redis with requirepass and use redis://:PASSWORD@host:6379/0"
+        )
+    if config.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+        problems.append("DATABASE_URL is SQLite: set the PostgreSQL address")
+    if not config.DOCUMENT_KEYS_SET:
+        problems.append(
+            "SEVA_DOCUMENT_KEYS is not set: documents would be encrypted with a key derived from SECRET_KEY"
+        )
+    if not config.AADHAAR_KEYS_SET:
+        problems.append("SEVA_AADHAAR_KEYS or SEVA_AADHAAR_HMAC_KEY is not set: Aadhaar numbers would be sealed "
+                        "with keys derived from SECRET_KEY (README, DPDP duties, says how to make them)")  # fmt: skip
+    if len(config.BACKOFFICE_API_TOKEN) < 32:
+        problems.append("BACKOFFICE_API_TOKEN is missing or shorter than 32 characters")
+    return problems
+
+
+def check_startup(config) -> None:
+    """Refuse to start without a SECRET_KEY anywhere, and with any `production_problems` in production."""
+    if not getattr(config, "SECRET_KEY", ""):
+        raise ProductionConfigError("SECRET_KEY is not set: the back-office will not start without it "
+                                    "(make run writes a development one to .env)")  # fmt: skip
+    if getattr(config, "SEVA_ENV", "") != "production":
+        return
+    problems = production_problems(config)
+    if problems:
+        raise ProductionConfigError(
+            "SEVA_ENV=production, and the back-office refuses to start:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
 
 
 class TestConfig(Config):
@@ -119,8 +236,10 @@ class TestConfig(Config):
         self.ARGON2_PARALLELISM = 1
         self.WHATSAPP_ACCESS_TOKEN = secrets.token_hex(16)
         self.CELERY = {**self.CELERY, "task_always_eager": True, "broker_url": "memory://"}
+        self.RATELIMIT_STORAGE_URI = "memory://"
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ISSUE_ON_APPROVAL = False
         self.ACKNOWLEDGE_ON_SUBMIT = False
+        self.DAILY_REFRESH_SECONDS = 0  # every read sees every change, so tests can check figures at once
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +25,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from catalog.validation import redact_aadhaar
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,15 +34,40 @@ def _is_session_start(event: Event) -> bool:
     return isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
 
 
+def _redacted(value: Any) -> Any:
+    """Aadhaar numbers masked in every text of an event (what the citizen typed, NLU's copy, slots, replies).
+
+    The metadata is left alone: it carries the channel's ids (a wa_id has 12 digits too), not what was typed.
+    The action that needs the full number reads it from the turn's tracker in memory, before this save.
+    """
+    if isinstance(value, str):
+        return redact_aadhaar(value)
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k == "metadata" else _redacted(v) for k, v in value.items()}
+    return value
+
+
 def _serialise(event: Event) -> str:
-    return json.dumps(event.as_dict(), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(_redacted(event.as_dict()), ensure_ascii=False, separators=(",", ":"))
 
 
 class SessionRedisTrackerStore(RedisTrackerStore):
     """`tracker_store: type: bot.tracker_store.SessionRedisTrackerStore`, with RedisTrackerStore's settings."""
 
-    def __init__(self, domain: Domain, host: str = "localhost", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain,
+        host: str = "localhost",
+        retention_days: float | str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(domain, host=host, **kwargs)
+        # Events older than this are deleted at the conversation's next save (never from the current session).
+        # A conversation nobody touches expires whole after `record_exp`, so every older event is reached:
+        # either its citizen comes back (and saves) or the whole record goes.
+        self.retention_seconds = float(retention_days) * 86400 if retention_days not in (None, "") else None
         # Rasa's own store keeps `<prefix>:tracker:<sender>` JSON values; this one keeps lists beside them.
         self._base = self.key_prefix.removesuffix("tracker:")
 
@@ -85,6 +113,8 @@ class SessionRedisTrackerStore(RedisTrackerStore):
             known, keep = 0, start
         new = events[known:]
         starts = [keep + i for i, event in enumerate(new) if _is_session_start(event)]
+        session_start = starts[-1] if starts else start
+        expired = self._expired(events_key, min(keep, session_start))
         pipe = self.red.pipeline(transaction=True)
         if keep == 0:
             pipe.delete(events_key)  # LTRIM cannot empty a list
@@ -92,13 +122,32 @@ class SessionRedisTrackerStore(RedisTrackerStore):
             pipe.ltrim(events_key, 0, keep - 1)
         if new:
             pipe.rpush(events_key, *(_serialise(e) for e in new))
-        if starts:
-            pipe.set(session_key, starts[-1])
+        if expired:
+            pipe.ltrim(events_key, expired, -1)
+        if starts or expired:
+            pipe.set(session_key, session_start - expired)
         expiry = timeout or self.record_exp
         if expiry:
             pipe.expire(events_key, int(expiry))
             pipe.expire(session_key, int(expiry))
         pipe.execute()
+
+    def _expired(self, events_key: str, limit: int) -> int:
+        """How many of the first `limit` stored events (older sessions) are past the retention period."""
+        if not self.retention_seconds or limit <= 0:
+            return 0
+        cutoff = time.time() - self.retention_seconds
+        first = self.red.lindex(events_key, 0)
+        if first is None or json.loads(first).get("timestamp", cutoff) >= cutoff:
+            return 0  # the common case: one read, nothing to delete
+        count = 0
+        for stored in self.red.lrange(events_key, 0, limit - 1):
+            if json.loads(stored).get("timestamp", cutoff) >= cutoff:
+                break
+            count += 1
+        if count:
+            logger.info("retention: deleted %d tracker events older than the retention period", count)
+        return count
 
     def _same_event(self, events_key: str, event: Event) -> bool:
         stored = self.red.lindex(events_key, -1)

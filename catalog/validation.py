@@ -161,6 +161,20 @@ def mask_aadhaar(digits: str) -> str:
     return f"XXXX-XXXX-{digits[-4:]}"
 
 
+# 12 digits, grouped 4-4-4 or not, with spaces, hyphens or dots between groups, not inside a longer number.
+_AADHAAR_IN_TEXT = re.compile(r"(?<![\d])(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})(?![\d])")
+
+
+def redact_aadhaar(text: str) -> str:
+    """`text` with every valid Aadhaar number (Verhoeff digit checked) masked; other numbers stay as they are."""
+
+    def masked(match: re.Match[str]) -> str:
+        digits = "".join(match.groups())
+        return mask_aadhaar(digits) if is_aadhaar_number(digits) else match[0]
+
+    return _AADHAAR_IN_TEXT.sub(masked, text)
+
+
 def check_pincode(text: str) -> Checked:
     """Accept a Delhi PIN code, 110001 to 110097."""
     digits = _digits_only(text)

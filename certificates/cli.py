@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from certificates.issue import Issuer
-from certificates.qr_keys import PublicKeyset, publish_keyset
+from certificates.qr_keys import KEY_SUFFIX, PublicKeyset, create_signing_key, publish_keyset
 from certificates.settings import CertificateSettings
 from certificates.signing import load_trust_roots
 from certificates.template import IST, CertificateTemplate
@@ -85,6 +85,19 @@ def publish_keyset_command() -> None:
     settings = CertificateSettings.from_env()
     keyset = publish_keyset(settings.qr_key_dir, settings.keyset_path)
     click.echo(f"{settings.keyset_path}: {len(keyset.to_json().splitlines())} lines")
+
+
+@certificates_cli.command("create-qr-key")
+@click.argument("department")
+def create_qr_key_command(department: str) -> None:
+    """Make DEPARTMENT's Ed25519 QR key (production: once, on the key host) and publish its public half."""
+    settings = CertificateSettings.from_env()
+    if (settings.qr_key_dir / f"{department}{KEY_SUFFIX}").exists():
+        click.echo(f"{department} already has a QR key; papers signed with it must keep verifying", err=True)
+        sys.exit(1)
+    create_signing_key(settings.qr_key_dir, department)
+    publish_keyset(settings.qr_key_dir, settings.keyset_path)
+    click.echo(f"QR key for {department} in {settings.qr_key_dir}; public keyset {settings.keyset_path}")
 
 
 if __name__ == "__main__":

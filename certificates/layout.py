@@ -89,6 +89,8 @@ def page_text(
     ]
     if facts.application_number:
         reference.append(f"आवेदन संख्या / Application No.: {facts.application_number}")
+    if facts.check_code:
+        reference.append(f"जाँच कोड / Check code: {facts.check_code}")
     return PageText(
         heading=[*pair(*GOVERNMENT), *pair(facts.department.name.hi, facts.department.name.en)],
         title=list(pair(template.title.hi, template.title.en)),

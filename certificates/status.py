@@ -30,6 +30,8 @@ class CertificateRecord:
     issued_on: date
     expires_on: date | None
     revocation: Revocation | None = None
+    # The random code printed on the paper; whoever holds the paper can see its details with it.
+    check_code: str | None = None
 
 
 def revoke(record: CertificateRecord, reason: str, by: str, at: datetime, replaced_by: str | None = None):

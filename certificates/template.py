@@ -98,6 +98,8 @@ class CertificateFacts:
     fee_paid: str = ""
     language: str = "hi"  # the citizen's language, printed first
     extra: Mapping[str, str] = field(default_factory=dict)
+    # Random, printed on the paper and kept by the issuer: it opens the details on the public verify page.
+    check_code: str = ""
 
 
 # The applicant's details a certificate prints in its table, in this order, when the service asked for them.

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from backoffice.auth import twofactor
 from backoffice.extensions import db
 from backoffice.officers.access import admin_required
 from backoffice.people import services as people
@@ -69,15 +70,29 @@ def create():
         flash("Fill in username, full name and role.")
         return redirect(url_for("admin.users"))
 
-    def create_user() -> str:
-        password = people.generate_password()
+    password = people.generate_password()
+    try:
         user = people.create_user(
             form.username.data, form.full_name.data, form.role.data, form.department.data or None, password,
             people.actor_for(current_user),
         )  # fmt: skip
-        return f"Created {user.username}. First password (shown once): {password}"
-
-    return _change_users(create_user)
+    except people.UserRefused as refused:
+        db.session.rollback()
+        flash(str(refused))
+        return redirect(url_for("admin.users"))
+    db.session.commit()
+    # Shown in this response only: a flash message would travel in the session cookie, which Flask signs but
+    # does not encrypt, so the password would sit readable in the browser (and any proxy log of cookies).
+    rows = db.session.scalars(select(User).order_by(User.role, User.username))
+    page = render_template(
+        "users.html",
+        users=rows,
+        form=_form(),
+        toggle=ToggleForm(),
+        created=user.username,
+        first_password=password,
+    )
+    return Response(page, headers={"Cache-Control": "no-store"})
 
 
 @blueprint.post("/users/<int:user_id>/<any(deactivate, activate):action>")
@@ -93,3 +108,18 @@ def toggle(user_id: int, action: str):
         return f"{user.username} {'reactivated' if user.active else 'deactivated'}."
 
     return _change_users(set_active)
+
+
+@blueprint.post("/users/<int:user_id>/reset-two-factor")
+@admin_required
+def reset_two_factor(user_id: int):
+    """Turn a user's second factor off (a lost phone): they set it up again at their next sign-in."""
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id) or abort(404)
+
+    def reset() -> str:
+        twofactor.reset(user, people.actor_for(current_user))
+        return f"Two-step sign-in of {user.username} was reset."
+
+    return _change_users(reset)

@@ -38,6 +38,20 @@ def _op(summary: str, responses: dict[str, Any], params=None, body=None) -> dict
     return op
 
 
+# A data principal's request; `erased` and `kept` (applications a law keeps, with the law) for an erasure.
+RIGHTS_REQUEST: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "reference": {"type": "string"},
+        "kind": {"type": "string"},
+        "status": {"enum": ["open", "done", "refused"]},
+        "due_by": {"type": "string", "format": "date"},
+        "erased": {"type": "object"},
+        "kept": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
 CITIZEN_BODY = {"type": "object", "required": ["citizen"], "properties": {"citizen": {"type": "string"}}}
 
 
@@ -291,6 +305,37 @@ def openapi_document() -> dict[str, Any]:
             "post": _op(
                 "Withdraw an application", {"200": _json(_ref("ApplicationDetail"))}, [NUMBER], CITIZEN_BODY
             )
+        },
+        "/citizens/{citizen}/rights": {
+            "post": _op(
+                "Use a data principal right: access (PDF sent on WhatsApp), erasure, correction, grievance, nomination",
+                {"201": _json(RIGHTS_REQUEST)},
+                [CITIZEN_PARAM],
+                {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"enum": ["access", "correction", "erasure", "nomination", "grievance"]},
+                        "text": {"type": "string", "description": "what is wrong (correction, grievance)"},
+                        "nominee": {
+                            "type": "object",
+                            "properties": {n: {"type": "string"} for n in ("name", "relation", "mobile")},
+                        },
+                    },
+                },
+            ),
+            "get": _op(
+                "A citizen's requests about their data, newest first",
+                {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"requests": {"type": "array", "items": RIGHTS_REQUEST}},
+                        }
+                    )
+                },
+                [CITIZEN_PARAM],
+            ),
         },
         "/applications/{number}/certificate/resend": {
             "post": _op(

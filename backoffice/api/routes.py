@@ -14,6 +14,7 @@ from backoffice.documents import services as documents
 from backoffice.extensions import db
 from backoffice.issuing import resend as certificate_resend
 from backoffice.issuing.tasks import deliver_certificate
+from backoffice.rights import services as rights
 
 
 @blueprint.get("/openapi.json")
@@ -174,3 +175,17 @@ def upload_document():
     )
     db.session.commit()
     return created(documents.as_json(document))
+
+
+@blueprint.post("/citizens/<citizen_id>/rights")
+def file_rights_request(citizen_id: str):
+    """The citizen uses a data principal right (access, correction, erasure, nomination, grievance)."""
+    request_ = rights.file_request(citizen_id, json_body())
+    db.session.commit()
+    return created(rights.as_json(request_))
+
+
+@blueprint.get("/citizens/<citizen_id>/rights")
+def list_rights_requests(citizen_id: str):
+    """The citizen's requests about their data, newest first."""
+    return jsonify({"requests": [rights.as_json(r) for r in rights.citizen_requests(citizen_id)]})

@@ -13,10 +13,14 @@ from backoffice.core.clock import utcnow
 from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.people.models import Department, User
+from backoffice.vault.models import AadhaarRecord
 
 # Statuses in which the department still owes a decision (workflow.PENDING); the queue's partial index covers them.
 PENDING_STATUSES = ("submitted", "payment_pending", "document_check", "under_review", "query_raised")
 _PENDING_SQL = "status IN (" + ", ".join(f"'{s}'" for s in PENDING_STATUSES) + ")"
+# What the reports read besides the date (backoffice/reports/query.py), carried in their indexes.
+REPORT_COLUMNS = ["department_code", "service", "status", "district", "channel", "assigned_to_id", "fee_paise",
+                  "decided_at", "decision_by"]  # fmt: skip
 
 
 class Application(db.Model):
@@ -39,7 +43,13 @@ class Application(db.Model):
             "ix_applications_department_service", "department_code", "service", "status", "decision_by", "id"
         ),
         Index("ix_applications_citizen", "citizen_id", "submitted_at"),
-    )
+        # The daily counts (reports/daily.py) find the days to count again by what changed since they last looked.
+        Index("ix_applications_updated", "updated_at"),
+        # Reports over a date range, all departments or one: index-only scans carry every column a report reads.
+        Index("ix_applications_report", "submitted_at", postgresql_include=REPORT_COLUMNS),
+        Index("ix_applications_department_report", "department_code", "submitted_at",
+              postgresql_include=REPORT_COLUMNS),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -50,6 +60,8 @@ class Application(db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     channel: Mapped[str] = mapped_column(String(16), default="whatsapp")
     csc_operator: Mapped[str | None] = mapped_column(String(64))
+    # Taken at submission from the address's PIN code (catalog/delhi_districts.yml): reports are by district.
+    district: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2), default="hi")
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     fee_paise: Mapped[int | None] = mapped_column(Integer)
@@ -71,6 +83,8 @@ class Application(db.Model):
     events: Mapped[list[ApplicationEvent]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
     )
+    # The sealed full numbers of the Aadhaar answers (the answers hold them masked); they go with the application.
+    aadhaar_records: Mapped[list[AadhaarRecord]] = relationship(cascade="all, delete-orphan")
 
 
 class ApplicationEvent(db.Model):

@@ -17,7 +17,9 @@ from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.jobs.after_commit import enqueue_after_commit
 from backoffice.people import services as people
+from backoffice.vault import services as vault
 from catalog import Service, load_catalog
+from catalog.districts import district_of
 from catalog.fees import ChargeError, application_charge
 from catalog.money import display
 from catalog.validation import check_service_answer
@@ -46,7 +48,7 @@ def service_or_404(service_id: str) -> Service:
     return service
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
@@ -68,7 +70,7 @@ def check_answers(service: Service, answers: dict[str, Any]) -> dict[str, Any]:
             continue
         result = check_service_answer(service, field, str(value))
         if result.ok:
-            checked[field_id] = _jsonable(result.value)
+            checked[field_id] = jsonable(result.value)
         else:
             errors.append(
                 {
@@ -133,7 +135,14 @@ def create_draft(body: dict[str, Any]) -> tuple[Application, bool]:
     )
     db.session.add(draft)
     db.session.flush()
+    draft.answers = sealed(draft, service)
     return draft, True
+
+
+def sealed(application: Application, service: Service) -> dict[str, Any]:
+    """The answers to store: every full Aadhaar number goes to the vault and stays here only masked."""
+    aadhaar = [f.id for f in service.fields if f.type == "aadhaar"]
+    return vault.keep(application.id, aadhaar, application.answers) if aadhaar else application.answers
 
 
 def _citizen_field(body: dict[str, Any]) -> str:
@@ -155,7 +164,8 @@ def update_draft(draft_id: int, body: dict[str, Any]) -> Application:
     """Merge checked answers into a draft; a None value removes that answer."""
     citizen_id = _citizen_field(body)
     draft = citizen_draft(draft_id, citizen_id)
-    checked = check_answers(service_or_404(draft.service), body.get("answers") or {})
+    service = service_or_404(draft.service)
+    checked = check_answers(service, body.get("answers") or {})
     merged = dict(draft.answers)
     for key, value in checked.items():
         if value is None:
@@ -163,6 +173,7 @@ def update_draft(draft_id: int, body: dict[str, Any]) -> Application:
         else:
             merged[key] = value
     draft.answers = merged
+    draft.answers = sealed(draft, service)
     draft.updated_at = utcnow()
     citizens.touch(citizen_id)
     return draft
@@ -226,6 +237,9 @@ def submit(draft_id: int, body: dict[str, Any]) -> Application:
     draft.language = citizen.language
     draft.number = application_number(draft, now.year)
     draft.decision_by = deadlines.decision_by(today_ist(), service.deadline.days)
+    draft.district = district_of(
+        next((draft.answers.get(f.id) for f in service.fields if f.type == "pincode"), None)
+    )
     try:
         draft.fee_paise = application_charge(
             draft.id, service, draft.answers, draft.channel == "csc"

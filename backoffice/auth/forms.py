@@ -20,3 +20,9 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(
         "New password again", validators=[DataRequired(), EqualTo("new", "The two new passwords differ.")]
     )
+
+
+class CodeForm(FlaskForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField("Code", validators=[DataRequired(), Length(max=20)])

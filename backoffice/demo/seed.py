@@ -30,6 +30,16 @@ DEMO_USERS = (
     ("transport.approver", "Deepa Nair (MLO)", "approver", "transport"),
     ("welfare.approver", "Sanjay Gupta (Welfare)", "approver", "social_welfare"),
     ("csc.operator", "CSC Operator, Laxmi Nagar", "csc_operator", None),
+    # The head of each department: its dashboard and reports only.
+    ("revenue.head", "Alok Mishra (Divisional Commissioner)", "department_head", "revenue"),
+    ("mcd.head", "Kavita Rao (MCD Commissioner)", "department_head", "mcd"),
+    ("transport.head", "Harpreet Kaur (Transport Commissioner)", "department_head", "transport"),
+    ("welfare.head", "Vinod Pillai (Director, Social Welfare)", "department_head", "social_welfare"),
+    ("djb.head", "Sameer Khan (DJB CEO)", "department_head", "djb"),
+    ("wcd.head", "Rekha Bansal (Director, WCD)", "department_head", "wcd"),
+    ("food.head", "Tarun Sethi (Commissioner, Food Supplies)", "department_head", "food_supplies"),
+    ("labour.head", "Nisha Arora (Labour Commissioner)", "department_head", "labour"),
+    ("grievances.head", "Mohan Das (Public Grievances)", "department_head", "public_grievances"),
     ("nlu.trainer", "NLU Trainer", "nlu_trainer", None),
 )
 # (service, sender id, mobile, language, name): a few applications in several departments.
@@ -60,7 +70,7 @@ def seed_users() -> Iterator[str]:
             User(username=username, full_name=full_name, role=role, department_code=department,
                  password_hash=hash_password(password), must_change_password=shared is None)
         )  # fmt: skip
-        yield f"  {username:<20} {role:<13} {department or '-':<15} password: {password}"
+        yield f"  {username:<20} {role:<16} {department or '-':<15} password: {password}"
 
 
 def seed_applications() -> int:

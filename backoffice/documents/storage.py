@@ -20,6 +20,10 @@ class DocumentStore(Protocol):
         """Return what was stored under `key`; raises KeyError when there is none."""
         ...
 
+    def delete(self, key: str) -> None:
+        """Remove what was stored under `key` (nothing when there is none)."""
+        ...
+
 
 class DiskDocumentStore:
     """One file per document on local disk, in two-level fan-out directories."""
@@ -50,6 +54,10 @@ class DiskDocumentStore:
             return self._path(key).read_bytes()
         except FileNotFoundError as exc:
             raise KeyError(key) from exc
+
+    def delete(self, key: str) -> None:
+        """Remove the file stored under `key`; a missing file is already deleted."""
+        self._path(key).unlink(missing_ok=True)
 
 
 def build_document_store(config) -> DocumentStore:

@@ -34,6 +34,9 @@ class Certificate(db.Model):
     revoke_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by: Mapped[str | None] = mapped_column(String(80))
     replaced_by: Mapped[str | None] = mapped_column(String(40))
+    # Printed on the paper, random (not derivable from the number): with it the public page shows details.
+    # Papers issued before it existed have none and answer only valid/revoked/unknown.
+    check_code: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     application: Mapped[Application | None] = relationship()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
 from datetime import UTC
@@ -101,6 +102,16 @@ def _next_number(application: Application) -> str:
     return f"{application.number}-C{count + 1}"
 
 
+# Crockford's base32 alphabet: no I, L, O or U to misread on paper.
+CHECK_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_check_code() -> str:
+    """A random code of 40 bits, printed as XXXX-XXXX; the page's rate limit makes guessing it hopeless."""
+    code = "".join(secrets.choice(CHECK_CODE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
 def issue_paper(
     issuer: Issuer,
     template: CertificateTemplate,
@@ -110,6 +121,7 @@ def issue_paper(
 ) -> Certificate:
     """Sign the PDF, store it encrypted and add its Certificate record (not committed)."""
     number = facts.number
+    facts = dataclasses.replace(facts, check_code=new_check_code())
     issued = issuer.issue(template, facts)
     storage_key = documents.write(issued.pdf)
     db.session.add(
@@ -123,6 +135,7 @@ def issue_paper(
         number=number, application_id=application_id, service=facts.service, citizen_id=citizen_id,
         kind=issued.claims.kind, holder=issued.claims.holder[:120],
         issued_on=issued.claims.issued_at.date(), expires_on=issued.claims.expires_on,
+        check_code=facts.check_code.replace("-", ""),
     )  # fmt: skip
     db.session.add(certificate)
     return certificate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -33,6 +34,8 @@ class GraphClient:
     version: str
     token: str
     timeout: float = 15.0
+    # Told the sending number after each send Meta accepted (the dashboard's outbound counter).
+    on_sent: Callable[[str], None] | None = None
 
     def _post(self, phone_number_id: str, payload: dict) -> str:
         url = f"{self.base_url.rstrip('/')}/{self.version}/{phone_number_id}/messages"
@@ -50,6 +53,8 @@ class GraphClient:
             error = body.get("error", {}) if isinstance(body, dict) else {}
             raise GraphError(int(error.get("code") or 0), str(error.get("message") or response.reason_phrase),
                              response.status_code)  # fmt: skip
+        if self.on_sent is not None:
+            self.on_sent(phone_number_id)
         return str(body["messages"][0]["id"])
 
     def send_body(self, phone_number_id: str, body: dict) -> str:

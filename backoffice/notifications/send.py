@@ -7,16 +7,19 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
+from redis.exceptions import RedisError
 
 from backoffice.applications.models import Application
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
+from backoffice.jobs.redis_client import redis_client
 from backoffice.notifications import held
 from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphError
 from backoffice.notifications.messages import compose
 from backoffice.notifications.numbers import sender_number
 from catalog import load_catalog
 from catalog.model import known_language
+from whatsapp_contract import meter
 from whatsapp_contract.handover import resume_template
 
 log = logging.getLogger(__name__)
@@ -34,8 +37,19 @@ def graph_client() -> GraphClient:
     """The Graph API client configured for this app."""
     config = current_app.config
     return GraphClient(
-        config["WHATSAPP_GRAPH_URL"], config["WHATSAPP_API_VERSION"], config["WHATSAPP_ACCESS_TOKEN"]
-    )
+        config["WHATSAPP_GRAPH_URL"], config["WHATSAPP_API_VERSION"], config["WHATSAPP_ACCESS_TOKEN"],
+        on_sent=count_sent,
+    )  # fmt: skip
+
+
+def count_sent(phone_number_id: str) -> None:
+    """Count one message sent from `phone_number_id` for the dashboard; a Redis failure loses only the count."""
+    try:
+        pipe = redis_client().pipeline(transaction=False)
+        meter.count_outbound(pipe, phone_number_id, 1)
+        pipe.execute()
+    except RedisError as error:
+        log.warning("could not count a sent message: %s", error)
 
 
 def _in_window(citizen) -> bool:
@@ -130,4 +144,28 @@ def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) 
         return OPTED_OUT
     if first:
         client.send_body(number, resume_template({"to": citizen.wa_id}, language))
+    return SENT_TEMPLATE
+
+
+def send_utility_template(
+    citizen_id: str, name: str, parameters: tuple[str, ...], client: GraphClient | None = None
+) -> str:
+    """Send an approved utility template to a citizen, in their language, from the number they last wrote to.
+
+    For notices the law requires (a breach notice): a template goes whatever the 24 h window, but only to a
+    citizen who opted in to WhatsApp messages; the caller finds another way to reach the others.
+    """
+    from backoffice.citizens.models import Citizen
+
+    citizen = db.session.get(Citizen, citizen_id)
+    if citizen is None or not citizen.wa_id:
+        return NO_ADDRESS
+    if not citizen.opted_in:
+        return OPTED_OUT
+    number = citizen.phone_number_id or sender_number(current_app.config["WHATSAPP_NUMBERS"], "general", None)
+    if not number:
+        return NO_ADDRESS
+    client = client or graph_client()
+    client.send_template(number, citizen.wa_id, name, known_language(citizen.language), parameters)
+    log.info("sent template %s to %s", name, _masked(citizen.wa_id))
     return SENT_TEMPLATE

@@ -25,6 +25,7 @@ from backoffice.ocr.masking import storable_fields
 from backoffice.ocr.messages import message_for
 from backoffice.ocr.models import OcrResult
 from backoffice.ocr.preprocess import UnreadableImage
+from backoffice.vault import services as vault
 from catalog import load_catalog
 from catalog.model import known_language
 
@@ -60,7 +61,8 @@ def form_answers(application: Application) -> dict[str, str]:
         elif field.type == "date" and "birth" in field.id:
             answers["dob"] = _iso_date(value)
         elif field.type == "aadhaar":
-            answers["aadhaar_number"] = value
+            # The answer is masked; the exact check needs the full number, opened here and never stored.
+            answers["aadhaar_number"] = vault.reveal(application.id, field.id) or value
         elif field.type == "pan":
             answers["pan_number"] = value
     return answers

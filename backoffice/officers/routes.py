@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from backoffice.applications import deadlines, workflow
-from backoffice.applications.models import ApplicationEvent
+from backoffice.applications.models import Application, ApplicationEvent
 from backoffice.applications.queue import QueueFilters, queue_page
 from backoffice.audit import services as audit
 from backoffice.core.clock import today_ist
@@ -18,6 +18,7 @@ from backoffice.officers.forms import AssignForm, TransitionForm
 from backoffice.officers.labels import MOVE_LABELS, answer_rows
 from backoffice.people import services as people
 from backoffice.people.models import DEPARTMENT_ROLES, User
+from backoffice.vault import services as vault
 from catalog import load_catalog
 
 blueprint = Blueprint("officers", __name__, template_folder="templates")
@@ -122,6 +123,7 @@ def application(application_id: int):
         application=record,
         service=service,
         answers=answer_rows(service, record.answers),
+        same_aadhaar=_same_aadhaar(record),
         moves=workflow.allowed(record, actor),
         state=deadlines.deadline_state(record.decision_by, today_ist(), record.decided_at),
         status_label=workflow.status_label,
@@ -131,6 +133,13 @@ def application(application_id: int):
     audit.record(actor, "application.viewed", f"application:{record.id}", {"number": record.number})
     db.session.commit()
     return html
+
+
+def _same_aadhaar(record: Application) -> list[Application]:
+    """Other submitted applications with the same Aadhaar number (keyed digest), of departments the user sees."""
+    department = scope(current_user)
+    others = (db.session.get(Application, i) for i in vault.sharing_the_number(record.id))
+    return [a for a in others if a is not None and a.number and department in (None, a.department_code)]
 
 
 @blueprint.post("/applications/<int:application_id>/move")

@@ -9,7 +9,7 @@ from backoffice.applications.models import Application
 from backoffice.audit import services as audit
 from backoffice.audit.services import Actor
 from backoffice.extensions import db
-from backoffice.jobs.after_commit import enqueue
+from backoffice.jobs.after_commit import enqueue_after_commit
 from backoffice.payments.models import PaymentIntent
 
 PAYMENTS = Actor("system", "payments")
@@ -33,8 +33,9 @@ class BackofficePaymentEffects:
         # withdrawn meanwhile, moves nothing.
         if application is not None and application.status == workflow.PAYMENT_PENDING:
             workflow.transition(application, "check_documents", PAYMENTS)
-            db.session.commit()
-        enqueue(ISSUE_PAYMENT_RECEIPT, intent.reference)
+        # Through the outbox: a broker outage at this moment must not cost the citizen their receipt.
+        enqueue_after_commit(db.session(), ISSUE_PAYMENT_RECEIPT, intent.reference)
+        db.session.commit()
 
     def tell_citizen(self, intent: PaymentIntent, text: str) -> None:
         """Queue `text` for the citizen on WhatsApp."""

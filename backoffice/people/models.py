@@ -5,22 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 
-ROLES = ("admin", "officer", "approver", "csc_operator", "nlu_trainer")
+ROLES = ("admin", "officer", "approver", "csc_operator", "nlu_trainer", "department_head")
 ROLE_LABELS = {
     "admin": "Administrator",
     "officer": "Officer (verifier)",
     "approver": "Approver",
     "csc_operator": "CSC operator",
     "nlu_trainer": "NLU trainer",
+    "department_head": "Department head",
 }
 # Roles whose work is one department's applications, and who must see no other department's.
 DEPARTMENT_ROLES = ("officer", "approver")
+# Every role tied to one department: the head watches its dashboard and reports but decides no application.
+SCOPED_ROLES = (*DEPARTMENT_ROLES, "department_head")
 
 
 class Department(db.Model):
@@ -48,6 +51,11 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Second factor (auth/twofactor.py): the TOTP secret sealed under the vault's key, when it was confirmed,
+    # and the last time step accepted, so one code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(Text)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     department: Mapped[Department | None] = relationship()
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from backoffice.audit import services as audit
 from backoffice.audit.services import Actor
 from backoffice.extensions import db
-from backoffice.people.models import DEPARTMENT_ROLES, ROLES, Department, User
+from backoffice.people.models import ROLES, SCOPED_ROLES, Department, User
 from backoffice.people.passwords import hash_password
 from catalog import Service
 
@@ -61,8 +61,8 @@ def create_user(
         raise UserRefused("A username is letters, digits, dots and underscores.")
     if role not in ROLES:
         raise UserRefused("Unknown role.")
-    if role in DEPARTMENT_ROLES and not department:
-        raise UserRefused("Officers and approvers need a department.")
+    if role in SCOPED_ROLES and not department:
+        raise UserRefused("Officers, approvers and department heads need a department.")
     if department and db.session.get(Department, department) is None:
         raise UserRefused("Unknown department.")
     if db.session.scalar(select(User).where(User.username == username)) is not None:
@@ -71,7 +71,7 @@ def create_user(
         username=username,
         full_name=full_name.strip() or username,
         role=role,
-        department_code=department if role in DEPARTMENT_ROLES else None,
+        department_code=department if role in SCOPED_ROLES else None,
         password_hash=hash_password(password),
         must_change_password=True,
         active=True,

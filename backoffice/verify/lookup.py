@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from sqlalchemy import func, select
 
 from backoffice.extensions import db
@@ -42,10 +44,22 @@ def lookup(number: str) -> CertificateRecord | None:
         issued_on=certificate.issued_on,
         expires_on=certificate.expires_on,
         revocation=revocation,
+        check_code=certificate.check_code,
     )
 
 
-def verify_blueprint() -> Blueprint:
-    """The public `/verify/<number>` blueprint wired to this database (no login)."""
+def register_verify(app: Flask) -> None:
+    """Attach the public `/verify/<number>` pages, wired to this database (no login), limited per address."""
     settings = CertificateSettings.from_env()
-    return create_verify_blueprint(lookup, settings.keyset_path, settings.verify_url)
+    blueprint = create_verify_blueprint(lookup, settings.keyset_path, settings.verify_url)
+    # Counted in Redis so every gunicorn worker shares the count; per process in memory while Redis is away.
+    # The address is the client's own once ProxyFix has read nginx's X-Forwarded-For.
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        in_memory_fallback_enabled=True,
+        key_prefix="seva-verify",
+    )
+    limiter.limit(lambda: f"{current_app.config['VERIFY_LOOKUPS_PER_MINUTE']} per minute")(blueprint)
+    app.register_blueprint(blueprint)

@@ -1,5 +1,11 @@
-"""The public page `/verify/<number>`: status from the back-office and the signed facts of the QR, in Hindi or English."""
+"""The public page `/verify/<number>`: status from the back-office and the signed facts of the QR, in Hindi or English.
 
+Numbers are sequential, so anyone can try them: a bare number answers only valid, revoked, expired or unknown.
+The holder and the rest are shown only to whoever holds the paper: the QR's signed payload (`?p=`) or the
+random check code printed on it (`?code=`). An acknowledgement never shows the applicant's name.
+"""
+
+import hmac
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -13,6 +19,8 @@ from certificates.status import CertificateRecord, status_of
 from certificates.template import IST
 
 NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$")
+# Papers that carry no holder's name publicly, whoever asks.
+NAMELESS_KINDS = ("acknowledgement",)
 WORDS = {
     "hi": {
         "title": "प्रमाण पत्र सत्यापन",
@@ -33,6 +41,11 @@ WORDS = {
         "signature_ok": "डिजिटल हस्ताक्षर सही है।",
         "signature_bad": "QR कोड का हस्ताक्षर सही नहीं है; इस कागज़ पर भरोसा न करें।",
         "service": "सेवा",
+        "details_hint": "विवरण देखने के लिए QR कोड स्कैन करें या प्रमाण पत्र पर छपा जाँच कोड लिखें।",
+        "check_code": "जाँच कोड",
+        "show": "विवरण दिखाएँ",
+        "code_wrong": "यह जाँच कोड इस संख्या से मेल नहीं खाता।",
+        "too_many": "बहुत अधिक प्रयास। कृपया एक मिनट बाद फिर कोशिश करें।",
         "switch": "English",
     },
     "en": {
@@ -54,6 +67,11 @@ WORDS = {
         "signature_ok": "The digital signature is correct.",
         "signature_bad": "The QR code's signature is wrong; do not trust this paper.",
         "service": "Service",
+        "details_hint": "To see the details, scan the QR code or type the check code printed on the paper.",
+        "check_code": "Check code",
+        "show": "Show details",
+        "code_wrong": "This check code does not match this number.",
+        "too_many": "Too many tries. Please try again in a minute.",
         "switch": "हिंदी",
     },
 }
@@ -83,6 +101,8 @@ def create_verify_blueprint(
         if not NUMBER.match(number):
             return render_template("verify.html", words=words, language=language, bad=True), 404
         record = lookup(number)
+        code = request.args.get("code", "")
+        code_matches = bool(record and record.check_code and code and same_code(code, record.check_code))
         signed, signature_problem = None, None
         if request.args.get("p"):
             try:
@@ -98,7 +118,11 @@ def create_verify_blueprint(
             words=words,
             language=language,
             number=number,
-            record=record,
+            record=record if (signed or code_matches) else None,
+            show_holder=record is not None and record.kind not in NAMELESS_KINDS,
+            signed_holder=signed is not None and signed.kind not in NAMELESS_KINDS,
+            code_wrong=bool(code) and not code_matches,
+            ask_code=record is not None and not (signed or code_matches),
             state=state,
             signed=signed,
             signed_issued=signed.issued_at.astimezone(IST).date() if signed else None,
@@ -106,7 +130,22 @@ def create_verify_blueprint(
             switch=switch,
         ), (200 if record or signed else 404)
 
+    @blueprint.errorhandler(429)
+    def too_many(_error):
+        language = request.args.get("lang") if request.args.get("lang") in WORDS else _preferred_language()
+        return render_template("verify.html", words=WORDS[language], language=language, too_many=True), 429
+
     return blueprint
+
+
+def normalise_code(code: str) -> str:
+    """A check code as stored: upper case, without the spaces and dashes people type."""
+    return re.sub(r"[\s-]", "", code).upper()
+
+
+def same_code(typed: str, printed: str) -> bool:
+    """Whether the typed code is the printed one, compared in constant time."""
+    return hmac.compare_digest(normalise_code(typed).encode(), normalise_code(printed).encode())
 
 
 def _preferred_language() -> str:

@@ -4,6 +4,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from whatsapp_contract.identity import DEVELOPMENT_SALT
 from whatsapp_contract.numbers import parse_numbers as contract_numbers
@@ -97,8 +98,28 @@ class ChannelConfig:
             ),
             busy_after_seconds=positive_int(env, "WHATSAPP_BUSY_AFTER_SECONDS", int(cls.busy_after_seconds)),
         )
+        if env.get("SEVA_ENV") == "production":
+            config.refuse_production_gaps()
         config.warn_about_gaps()
         return config
+
+    def refuse_production_gaps(self) -> None:
+        """Raise ConfigError listing every setting a production channel must not run with."""
+        problems = []
+        if not urlsplit(self.redis_url).password:
+            problems.append(
+                "REDIS_URL has no password (start Redis with requirepass; redis://:PASSWORD@host:6379/0)"
+            )
+        if self.id_salt == DEVELOPMENT_SALT:
+            problems.append("SEVA_ID_SALT is not set: every citizen's pseudonym would be guessable")
+        if not self.access_token:
+            problems.append("WHATSAPP_ACCESS_TOKEN is not set")
+        if not self.verify_token:
+            problems.append("WHATSAPP_VERIFY_TOKEN is not set")
+        if len(self.backoffice_token) < 32:
+            problems.append("BACKOFFICE_API_TOKEN is missing or shorter than 32 characters")
+        if problems:
+            raise ConfigError("SEVA_ENV=production, and the channel refuses to start: " + "; ".join(problems))
 
     def warn_about_gaps(self) -> None:
         """Log settings that let the channel start but will hurt later."""

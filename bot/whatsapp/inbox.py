@@ -28,7 +28,7 @@ from bot.whatsapp.document_store import DocumentStore
 from bot.whatsapp.graph import WINDOW_CLOSED, GraphClient, GraphError
 from bot.whatsapp.handover import HandoverDesk, bot_answers_anyway
 from bot.whatsapp.inbound import InboundMessage, StatusUpdate, WebhookBatch
-from bot.whatsapp.limits import DOCUMENT_TYPES
+from bot.whatsapp.limits import DOCUMENT_KINDS
 from bot.whatsapp.media import take_document
 from bot.whatsapp.outbound import Recipient
 from bot.whatsapp.pager import is_more_id
@@ -39,6 +39,7 @@ from bot.whatsapp.replies import ReplySender
 from bot.whatsapp.scheduler import TurnScheduler
 from bot.whatsapp.stream import Entry, InboundStream, consumer_name
 from bot.whatsapp.templates import ClosedWindow, WindowClosedHook, log_only
+from whatsapp_contract import meter
 from whatsapp_contract.handover import HELD_SECONDS, RESUME_PAYLOAD, held_key, held_sent_key
 from whatsapp_contract.identity import citizen_id
 
@@ -124,6 +125,7 @@ class Inbox:
         """
         self.start()
         accepted = 0
+        kept: list[InboundMessage] = []
         # Meta does not promise order within a batch; the timestamps do (stable for equal seconds).
         for message in sorted(batch.messages, key=lambda m: int(m.timestamp) if m.timestamp.isdigit() else 0):
             if message.phone_number_id not in self._config.numbers:
@@ -135,8 +137,11 @@ class Inbox:
                 continue
             if await self.stream.append(message):
                 accepted += 1
+                kept.append(message)
             else:
                 logger.info("duplicate delivery of %s ignored", short_wamid(message.wamid))
+        if kept:
+            self._spawn(self._count_inbound(kept))
         if batch.statuses:
             self._spawn(self._record_statuses(batch.statuses))
         if self._payments is not None:
@@ -278,7 +283,7 @@ class Inbox:
         delivered += await self._send_held(citizen_id(self._config.id_salt, message.user_key))
         if message.kind == "button" and message.said == RESUME_PAYLOAD and delivered:
             return  # the tap on the re-engagement template asked only for what was held
-        if message.media is not None and message.kind in DOCUMENT_TYPES:
+        if message.media is not None and message.kind in DOCUMENT_KINDS:
             # A document belongs to the person, whichever number they sent it to.
             owner = citizen_id(self._config.id_salt, message.user_key)
             text = await take_document(self._graph, self._documents, message.kind, message.media, owner)
@@ -315,6 +320,7 @@ class Inbox:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping={"replies": json.dumps(replies, ensure_ascii=False), "sent": 0})
             pipe.expire(key, ANSWER_RECORD_SECONDS)
+            meter.count_turn(pipe, recipient.phone_number_id, replies)
             await pipe.execute()
         await self._send_from(message.wamid, recipient, replies, 0)
         language = _language_of(replies)
@@ -332,6 +338,7 @@ class Inbox:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.set(f"{key}:done", 1, ex=ANSWER_RECORD_SECONDS)
             pipe.delete(key)
+            meter.count_outbound(pipe, recipient.phone_number_id, len(replies) - first)
             await pipe.execute()
 
     async def _finish_earlier_answer(self, message: InboundMessage) -> bool:
@@ -421,10 +428,26 @@ class Inbox:
             }
         }
 
+    async def _count_inbound(self, messages: list[InboundMessage]) -> None:
+        """Count kept messages for the dashboard, off the webhook's path (a lost count loses no message)."""
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for message in messages:
+                    who = sender_id(self._config.id_salt, message.phone_number_id, message.user_key)
+                    meter.count_inbound(pipe, message.phone_number_id, who)
+                await pipe.execute()
+        except RedisError as exc:
+            logger.error("could not count %d inbound messages: %s", len(messages), exc)
+
     async def _record_statuses(self, statuses: list[StatusUpdate]) -> None:
         for update in statuses:
             try:
                 first = await self._deliveries.record_status(update)
+                if first and update.status == "failed":
+                    async with self._redis.pipeline(transaction=False) as pipe:
+                        for code in update.error_codes or (0,):
+                            meter.count_failure(pipe, update.phone_number_id, code)
+                        await pipe.execute()
             except RedisError as exc:
                 logger.error(
                     "could not record status %s of %s: %s", update.status, short_wamid(update.wamid), exc

@@ -11,7 +11,7 @@ from bot.whatsapp import bot_input
 from bot.whatsapp.document_store import DocumentRefused, DocumentStore, DocumentStoreUnavailable
 from bot.whatsapp.graph import GraphClient, GraphError, MediaTooLarge
 from bot.whatsapp.inbound import Media
-from bot.whatsapp.limits import DOCUMENT_TYPES
+from bot.whatsapp.limits import accepted_sizes, media_type
 
 logger = logging.getLogger(__name__)
 
@@ -48,12 +48,22 @@ def filename_for(kind: str, media: Media, mime_type: str) -> str:
 async def take_document(
     graph: GraphClient, store: DocumentStore, kind: str, media: Media, citizen: str
 ) -> str:
-    """Fetch, check and store one media message; return what the bot hears about it."""
-    types, max_bytes = DOCUMENT_TYPES[kind]
-    if media.mime_type not in types:
+    """Fetch, check and store one media message; return what the bot hears about it.
+
+    The type and size are checked twice before any byte is fetched: as the webhook states them, and as the Graph
+    API's media metadata (GET /<media-id>: mime_type, file_size) states them, so nothing the document store would
+    refuse is downloaded.
+    """
+    sizes = accepted_sizes()
+    if media_type(media.mime_type) not in sizes:
         return bot_input.document_rejected("unsupported_type")
     try:
         info = await graph.media_info(media.media_id)
+        stored_type = media_type(info.get("mime_type") or media.mime_type)
+        if stored_type not in sizes:
+            logger.info("media %s is %s by its metadata; not downloaded", media.media_id, stored_type)
+            return bot_input.document_rejected("unsupported_type")
+        max_bytes = min(sizes[stored_type], sizes[media_type(media.mime_type)])
         if int(info.get("file_size") or 0) > max_bytes:
             return bot_input.document_rejected("too_large")
         data = await graph.download(str(info["url"]), max_bytes)

@@ -84,17 +84,24 @@ async def test_complete_application_in_english_gets_number_and_decision_date(cit
     assert api(backoffice_server, "GET", f"/citizens/{citizen}/draft")[0] == 404
 
 
-async def test_each_answer_is_stored_in_the_draft_with_the_full_aadhaar_but_the_tracker_keeps_it_masked(
+async def test_each_answer_reaches_the_draft_and_the_full_aadhaar_only_the_vault_while_everyone_sees_it_masked(
     citizen, backoffice_server
 ):
     chat = Conversation(citizen)
     await chat.tap("apply_service", service="domicile_certificate")
     await answer_all_fields(chat, "domicile_certificate")
     status, draft = api(backoffice_server, "GET", f"/citizens/{citizen}/draft")
+    full = "234567890124"[:11] + draft["answers"]["aadhaar"][-1]
+    assert status == 200 and draft["answers"]["aadhaar"] == f"XXXX-XXXX-{full[-4:]}"
+    assert draft["answers"]["date_of_birth"].count("-") == 2
+    with sqlite3.connect(backoffice_server["database"]) as database:
+        sealed = database.execute(
+            "SELECT sealed FROM aadhaar_records WHERE application_id = ? AND field_id = 'aadhaar'",
+            (draft["id"],),
+        ).fetchone()
     assert (
-        status == 200 and draft["answers"]["aadhaar"] == "234567890124"[:11] + draft["answers"]["aadhaar"][-1]
-    )
-    assert len(draft["answers"]["aadhaar"]) == 12 and draft["answers"]["date_of_birth"].count("-") == 2
+        sealed is not None and full.encode() not in sealed[0]
+    )  # the back-office got it whole, and sealed it
     assert chat.slots["answers"]["aadhaar"].startswith("XXXX-XXXX-")
 
 

@@ -102,3 +102,45 @@ async def test_an_unreachable_document_store_is_a_failed_download(make_channel, 
     harness = await make_channel(backoffice_url="http://127.0.0.1:9")
     heard = await send(harness, standin, "image", png(), "image/png", "wamid.nostore")
     assert heard == '/document_rejected{"reason":"download_failed"}'
+
+
+def count_downloads(harness) -> list[str]:
+    """Every media URL the channel downloads from now on."""
+    fetched: list[str] = []
+    graph = harness.channel.graph
+    real = graph.download
+
+    async def spy(url, max_bytes):
+        fetched.append(url)
+        return await real(url, max_bytes)
+
+    graph.download = spy
+    return fetched
+
+
+async def test_a_word_file_is_refused_without_being_downloaded(make_channel, standin):
+    """Meta allows 100 MB Word files; the document store takes only photos and PDFs, so none is fetched."""
+    harness = await make_channel()
+    fetched = count_downloads(harness)
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    heard = await send(harness, standin, "document", b"PK\x03\x04 a word file", docx, "wamid.docx")
+    assert heard == '/document_rejected{"reason":"unsupported_type"}' and fetched == []
+
+
+async def test_the_graph_metadata_type_wins_over_the_webhooks_claim(make_channel, standin):
+    harness = await make_channel()
+    fetched = count_downloads(harness)
+    media_id = await standin.upload(b"plain text, not a pdf", "text/plain")
+    await harness.deliver(
+        meta.inbound(meta.GENERAL, WA, meta.media(WA, "wamid.lie", "document", media_id, "application/pdf"))
+    )
+    assert harness.heard[-1].text == '/document_rejected{"reason":"unsupported_type"}' and fetched == []
+
+
+async def test_a_pdf_over_the_document_stores_limit_is_refused_before_downloading(make_channel, standin):
+    """11 MB is within Meta's 100 MB for documents but over the back-office's 10 MB for a PDF."""
+    harness = await make_channel()
+    fetched = count_downloads(harness)
+    big = b"%PDF-1.4\n" + bytes(11 * 1024 * 1024)
+    heard = await send(harness, standin, "document", big, "application/pdf", "wamid.bigpdf")
+    assert heard == '/document_rejected{"reason":"too_large"}' and fetched == []

@@ -120,3 +120,56 @@ async def test_a_conversation_kept_by_rasas_own_redis_store_is_converted_on_firs
 async def test_an_unknown_citizen_has_no_tracker(stores):
     store, _, _ = stores
     assert await store.retrieve("nobody") is None
+
+
+async def test_events_past_the_retention_period_go_at_the_next_save_but_never_the_current_session(redis_url):
+    host, port = redis_url.removeprefix("redis://").split("/")[0].split(":")
+    client = redis.Redis(host=host, port=int(port), db=4)
+    client.flushdb()
+    store = SessionRedisTrackerStore(
+        DOMAIN, host=host, port=int(port), db=4, key_prefix="seva", retention_days=180
+    )
+    day = 24 * 3600
+    now = time.time()
+    old, recent = session(3, now - 200 * day), session(3, now - 10 * day)
+    await store.save(DialogueStateTracker.from_events("citizen", old + recent, DOMAIN.slots))
+    assert client.llen("seva:events:citizen") == len(old + recent)
+    tracker = await store.retrieve("citizen")
+    tracker.update(UserUttered("hello again", timestamp=now))
+    await store.save(tracker)  # the citizen's next turn: the visit 200 days ago goes
+    full = await store.retrieve_full_tracker("citizen")
+    assert len(full.events) == len(recent) + 1 and full.events[-1].text == "hello again"
+    assert (await store.retrieve("citizen")).get_slot("language") == "hi"  # the session still starts right
+
+    lonely = session(2, now - 400 * day)  # a single visit long ago: it is the current session, kept
+    await store.save(DialogueStateTracker.from_events("quiet", lonely, DOMAIN.slots))
+    tracker = await store.retrieve("quiet")
+    tracker.update(UserUttered("still here", timestamp=now))
+    await store.save(tracker)
+    assert client.llen("seva:events:quiet") == len(lonely) + 1
+    client.flushdb()
+
+
+async def test_an_aadhaar_number_typed_by_the_citizen_is_stored_masked(stores):
+    from catalog.validation import verhoeff_check_digit
+
+    store, _, client = stores
+    number = "23456789012" + verhoeff_check_digit("23456789012")
+    spaced = f"{number[:4]} {number[4:8]} {number[8:]}"
+    events = session(0, time.time()) + [
+        UserUttered(
+            f"my aadhaar is {spaced}",
+            parse_data={"text": spaced, "intent": {"name": "inform"}},
+            metadata={"whatsapp": {"wa_id": "919800000100"}},
+        ),
+        SlotSet("answers", {"aadhaar": number}),
+    ]
+    await store.save(DialogueStateTracker.from_events("citizen", events, DOMAIN.slots))
+    stored = b"".join(client.lrange("seva:events:citizen", 0, -1)).decode()
+    assert number not in stored and spaced not in stored
+    assert f"XXXX-XXXX-{number[-4:]}" in stored
+    assert "919800000100" in stored  # the channel's ids in the metadata are not typed text: left alone
+    tracker = await store.retrieve("citizen")
+    tracker.update(UserUttered("next", timestamp=time.time()))
+    await store.save(tracker)  # the masked events still count as the stored ones: appended, not rewritten
+    assert client.llen("seva:events:citizen") == len(events) + 1

@@ -200,3 +200,19 @@ def test_every_reason_is_explained_in_both_languages_with_its_numbers():
         == "This is not a Delhi PIN code (110001 to 110097)."
     )
     assert "12" in explain(check_aadhaar("123"), None)
+
+
+def test_redact_aadhaar_masks_valid_numbers_in_any_spelling_and_leaves_other_numbers():
+    from catalog.validation import redact_aadhaar
+
+    spaced = f"{VALID_AADHAAR[:4]} {VALID_AADHAAR[4:8]} {VALID_AADHAAR[8:]}"
+    hyphened = spaced.replace(" ", "-")
+    masked = f"XXXX-XXXX-{VALID_AADHAAR[-4:]}"
+    assert redact_aadhaar(f"mera aadhaar {spaced} hai") == f"mera aadhaar {masked} hai"
+    assert redact_aadhaar(f"{VALID_AADHAAR},{hyphened}") == f"{masked},{masked}"
+    invalid = VALID_AADHAAR[:-1] + str((int(VALID_AADHAAR[-1]) + 1) % 10)  # wrong check digit: not an Aadhaar
+    assert redact_aadhaar(f"bill {invalid}") == f"bill {invalid}"
+    assert (
+        redact_aadhaar(f"DL-REV-2026-000123 and 1{VALID_AADHAAR}")
+        == f"DL-REV-2026-000123 and 1{VALID_AADHAAR}"
+    )

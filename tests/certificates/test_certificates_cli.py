@@ -37,3 +37,14 @@ def test_a_forged_pdf_fails_with_the_reason(run, issued, tmp_path):
 def test_an_unknown_service_is_refused_by_name(run, tmp_path):
     result = run("issue-sample", "--service", "moon_landing_permit", "--out", tmp_path / "x.pdf")
     assert result.exit_code == 2 and "no service 'moon_landing_permit' in the catalog" in result.output
+
+
+def test_a_production_qr_key_is_made_once_and_published(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEVA_PKI_DIR", str(tmp_path / "pki"))
+    runner = CliRunner()
+    made = runner.invoke(certificates_cli, ["create-qr-key", "transport"])
+    assert made.exit_code == 0, made.output
+    keys = (tmp_path / "pki" / "qr" / "keyset.json").read_text()
+    assert '"department": "transport"' in keys or '"department":"transport"' in keys
+    again = runner.invoke(certificates_cli, ["create-qr-key", "transport"])
+    assert again.exit_code == 1 and "already has a QR key" in again.output

@@ -1,4 +1,5 @@
-"""The public page /verify/<number>: valid, revoked and expired shown in Hindi and English, with the signed facts."""
+"""The public page /verify/<number>: valid, revoked and expired shown in Hindi and English; details only to whoever
+holds the paper (the QR's signed payload or the printed check code); an acknowledgement never names anyone."""
 
 from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urlsplit
@@ -14,15 +15,21 @@ from certificates.status import CertificateRecord, revoke
 TODAY = date(2026, 12, 1)
 
 
-def record(number: str, expires_on: date | None = date(2027, 11, 21)) -> CertificateRecord:
+CODE = "7KQ2M9XD"
+
+
+def record(
+    number: str, expires_on: date | None = date(2027, 11, 21), kind="certificate"
+) -> CertificateRecord:
     return CertificateRecord(
         number=number,
-        kind="certificate",
+        kind=kind,
         title=Text(hi="आय प्रमाण पत्र", en="Income Certificate"),
         department=Text(hi="राजस्व विभाग", en="Revenue Department"),
         holder="क्षितिज त्रिपाठी",
         issued_on=date(2026, 11, 22),
         expires_on=expires_on,
+        check_code=CODE,
     )
 
 
@@ -39,6 +46,7 @@ def client(settings):
             at=datetime(2026, 11, 30, tzinfo=UTC),
             replaced_by="DL-REV-2026-000051",
         ),
+        "DL-REV-2026-000060-A": record("DL-REV-2026-000060-A", kind="acknowledgement"),
     }
     app = Flask(__name__)
     app.register_blueprint(
@@ -47,16 +55,34 @@ def client(settings):
     return app.test_client()
 
 
-def test_a_valid_certificate_says_so_in_hindi_by_default(client):
+def test_a_bare_number_says_only_valid_in_hindi_by_default_and_nothing_personal(client):
     page = client.get("/verify/DL-REV-2026-000042").get_data(as_text=True)
     assert 'data-state="valid"' in page and "वैध · DL-REV-2026-000042" in page
-    assert "क्षितिज त्रिपाठी" in page and "आय प्रमाण पत्र" in page
+    assert "क्षितिज त्रिपाठी" not in page and "आय प्रमाण पत्र" not in page
+    assert 'id="check-code"' in page and "जाँच कोड" in page  # where to type the printed code
+
+
+def test_the_printed_check_code_opens_the_details_however_it_is_typed(client):
+    page = client.get("/verify/DL-REV-2026-000042", query_string={"code": "7kq2-m9xd"}).get_data(as_text=True)
+    assert "क्षितिज त्रिपाठी" in page and "आय प्रमाण पत्र" in page and 'id="check-code"' not in page
+
+
+def test_a_wrong_check_code_shows_nothing_more(client):
+    page = client.get("/verify/DL-REV-2026-000042?lang=en&code=7KQ2M9XE").get_data(as_text=True)
+    assert "does not match" in page and "क्षितिज त्रिपाठी" not in page
+    assert 'data-state="valid"' in page
+
+
+def test_an_acknowledgement_never_shows_the_applicants_name(client):
+    for query in ("", f"?code={CODE}"):
+        page = client.get(f"/verify/DL-REV-2026-000060-A{query}").get_data(as_text=True)
+        assert 'data-state="valid"' in page and "क्षितिज त्रिपाठी" not in page
 
 
 def test_english_is_one_toggle_away(client):
     hindi = client.get("/verify/DL-REV-2026-000042").get_data(as_text=True)
     assert 'href="?lang=en"' in hindi
-    english = client.get("/verify/DL-REV-2026-000042?lang=en").get_data(as_text=True)
+    english = client.get(f"/verify/DL-REV-2026-000042?lang=en&code={CODE}").get_data(as_text=True)
     assert "Valid · DL-REV-2026-000042" in english and "Income Certificate" in english
     assert (
         client.get("/verify/DL-REV-2026-000042", headers={"Accept-Language": "en-IN,en"})
@@ -66,7 +92,9 @@ def test_english_is_one_toggle_away(client):
 
 
 def test_a_revoked_certificate_shows_the_reason_and_its_replacement(client):
-    page = client.get("/verify/DL-REV-2026-000050?lang=en").get_data(as_text=True)
+    bare = client.get("/verify/DL-REV-2026-000050?lang=en").get_data(as_text=True)
+    assert 'data-state="revoked"' in bare and "wrong income declared" not in bare
+    page = client.get(f"/verify/DL-REV-2026-000050?lang=en&code={CODE}").get_data(as_text=True)
     assert 'data-state="revoked"' in page and "Revoked · DL-REV-2026-000050" in page
     assert "wrong income declared (30-11-2026)" in page
     assert "DL-REV-2026-000051" in page
@@ -94,6 +122,7 @@ def test_scanning_the_qr_opens_the_page_with_the_signed_facts(client, issuer, is
     assert response.status_code == 200
     assert "The digital signature is correct." in page
     assert "annual_income" in page and "2,40,000" in page
+    assert "क्षितिज त्रिपाठी" in page  # the paper in hand shows whose it is
 
 
 def test_a_tampered_payload_in_the_address_is_called_out(client, issuer, issued):

@@ -129,6 +129,12 @@ def issued_certificate(tmp_path, monkeypatch, request, people, submitted):
         return app, application_id, certificate.number
 
 
+def check_code(app, number: str) -> str:
+    """The check code printed on certificate `number`."""
+    with app.app_context():
+        return db.session.scalar(select(Certificate.check_code).where(Certificate.number == number))
+
+
 def post_action(client, application_id: int, number: str, action: str, reason: str):
     """Post the revoke or reissue form from the application page, CSRF token included."""
     token = csrf_token(client, f"/applications/{application_id}")
@@ -152,7 +158,7 @@ def test_revoking_needs_a_reason_and_shows_on_the_public_page(issued_certificate
     assert "needs a reason" in client.get(refused.headers["Location"]).get_data(as_text=True)
     post_action(client, application_id, number, "revoke", "income declared wrongly")
     auth.logout()
-    page = client.get(f"/verify/{number}?lang=en").get_data(as_text=True)
+    page = client.get(f"/verify/{number}?lang=en&code={check_code(app, number)}").get_data(as_text=True)
     assert 'data-state="revoked"' in page and "income declared wrongly" in page
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "certificate.revoke"))
@@ -163,7 +169,7 @@ def test_reissuing_revokes_the_old_certificate_in_favour_of_a_new_one(issued_cer
     app, application_id, number = issued_certificate
     auth.login("rev.approver")
     post_action(client, application_id, number, "reissue", "name misspelt")
-    old = client.get(f"/verify/{number}?lang=en").get_data(as_text=True)
+    old = client.get(f"/verify/{number}?lang=en&code={check_code(app, number)}").get_data(as_text=True)
     with app.app_context():
         fresh = db.session.scalar(select(Certificate).where(Certificate.number != number))
         assert fresh.application_id == application_id and stored_pdf(fresh).startswith(b"%PDF")

@@ -1,0 +1,1 @@
+"""Custom reports over applications: dimensions, measures, filters; saved by name; exported to CSV and XLSX."""

@@ -1,0 +1,28 @@
+"""`/metrics` answers Prometheus with the token only, with applications, queues and the channel's counters."""
+
+from __future__ import annotations
+
+from tests.backoffice.conftest import NUMBERS
+from tests.backoffice.dashboard.test_tiles import record_traffic
+
+
+def test_metrics_need_the_token_and_carry_the_back_office_and_channel_figures(
+    app, client, submitted, redis_url
+):
+    app.config.update(METRICS_TOKEN="scrape-secret", REDIS_URL=redis_url, WHATSAPP_NUMBERS=NUMBERS)
+    record_traffic(redis_url)
+    submitted()
+    assert client.get("/metrics").status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    response = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert 'seva_applications{department="revenue",status="document_check"} 1.0' in text
+    assert 'seva_celery_queue_length{queue="celery"} 0.0' in text
+    assert 'seva_bot_fallbacks_total{number="100000000000002"} 1.0' in text
+    assert 'seva_delivery_failures_total{code="131026",number="100000000000002"} 1.0' in text
+
+
+def test_no_token_configured_refuses_every_scrape(app, client):
+    app.config["METRICS_TOKEN"] = ""
+    assert client.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404
