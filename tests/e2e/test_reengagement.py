@@ -108,7 +108,12 @@ def test_an_officer_reply_after_the_window_closed_goes_as_a_template_and_is_deli
         )
         [template] = stack.replies(citizen, seq, timeout=60)
         assert template["body"]["template"]["name"] == "resume_conversation"
-        assert "template sent, delivered when the citizen replies" in browser.get(f"/inbox/{handover}").text
+        # The worker records the hold right after the template went out.
+        held_note = "template sent, delivered when the citizen replies"
+        deadline = time.monotonic() + 10
+        while held_note not in browser.get(f"/inbox/{handover}").text and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert held_note in browser.get(f"/inbox/{handover}").text
 
         seq = stack.last_seq(citizen)
         tap_continue(stack, citizen, REVENUE_NUMBER)
