@@ -13,6 +13,7 @@ from actions.application_progress import answers_from_draft, documents_from_draf
 from actions.backoffice_api import FAILURES, BackOfficeError, backoffice
 from actions.catalog_source import catalog_source
 from actions.citizen_profile import record_address
+from actions.consent import offer_updates
 from actions.payments import offer_payment, subject
 from actions.tracking import shown_date
 from actions.turn import citizen_of, language_of, latest_turn
@@ -271,14 +272,13 @@ class ActionFinishApplication(Action):
             dispatcher.utter_message(
                 response="utter_application_submitted_no_deadline", service_name=name, number=result["number"]
             )
+        events = cleared()
         if result.get("fee"):
-            return [
-                *cleared(),
-                *await offer_payment(
-                    dispatcher,
-                    tracker,
-                    subject("application", result["number"]),
-                    not_found="utter_payment_unavailable",  # its number was given a moment ago
-                ),
-            ]
-        return cleared()
+            events += await offer_payment(
+                dispatcher,
+                tracker,
+                subject("application", result["number"]),
+                not_found="utter_payment_unavailable",  # its number was given a moment ago
+            )
+        await offer_updates(dispatcher, tracker)
+        return events

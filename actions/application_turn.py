@@ -13,7 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.application_progress import Progress, Step, api_value, slot_value
 from actions.backoffice_api import BackOfficeError, BackOfficeUnavailable, backoffice
 from actions.catalog_source import catalog_source
-from actions.citizen_profile import record_consent, record_language
+from actions.citizen_profile import record_language
+from actions.consent import consent_turn
 from actions.handover import start_handover
 from actions.service_information import QUESTION_INTENTS, named_service, tell_about_service
 from actions.tracking import show_applications
@@ -117,7 +118,7 @@ class ApplicationTurn:
         elif intent == "check_status":
             await show_applications(self.dispatcher, self.tracker)
         elif intent in ("opt_out", "opt_in"):
-            await record_consent(self.dispatcher, self.tracker, opted_in=intent == "opt_in")
+            await consent_turn(self.dispatcher, self.tracker)
         elif intent == "skip":
             if not progress.skip():
                 self.dispatcher.utter_message(response="utter_cannot_skip")

@@ -113,8 +113,25 @@ class BackOffice:
         return await self._get_or_none(f"/citizens/{citizen}")
 
     async def update_citizen(self, citizen: str, **changes: Any) -> dict[str, Any]:
-        """Create or update the citizen's profile (language, opted_in with opt_in_source, ...)."""
+        """Create or update the citizen's profile (language, mobile, WhatsApp address)."""
         return (await self.request("PUT", f"/citizens/{citizen}", json=changes))[1]
+
+    async def privacy_notice(self, purposes: list[str]) -> dict[str, Any]:
+        """The current privacy notice as one chat message per language, its version and web address."""
+        return (await self.request("GET", "/privacy-notice", params={"purposes": ",".join(purposes)}))[1]
+
+    async def record_consent(self, citizen: str, **body: Any) -> dict[str, Any]:
+        """Record a grant (granted, evidence, notice_version, campaign, purposes) or a withdrawal; the standing."""
+        return (await self.request("POST", f"/citizens/{citizen}/consent", json=body))[1]
+
+    async def snooze_reminder(self, reminder: int, citizen: str) -> dict[str, Any] | None:
+        """Put a reminder off for a few days; None when it is not this citizen's or no longer pending."""
+        try:
+            return (await self.request("POST", f"/reminders/{reminder}/snooze", json={"citizen": citizen}))[1]
+        except BackOfficeError as error:
+            if error.status in (404, 409):
+                return None
+            raise
 
     async def open_draft(self, citizen: str) -> dict[str, Any] | None:
         """The citizen's newest open draft, or None."""

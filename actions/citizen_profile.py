@@ -1,4 +1,4 @@
-"""Records a citizen's language and WhatsApp consent in the back-office and confirms the change."""
+"""Records a citizen's language and WhatsApp address in the back-office (consent: `actions/consent.py`)."""
 
 from __future__ import annotations
 
@@ -35,16 +35,6 @@ async def record_address(tracker: Tracker) -> None:
         log.warning("could not record the citizen's WhatsApp address")
 
 
-async def record_consent(dispatcher: CollectingDispatcher, tracker: Tracker, opted_in: bool) -> None:
-    """Store STOP or START and confirm it, or say it did not work (consent must never be assumed)."""
-    try:
-        await backoffice.update_citizen(citizen_of(tracker), opted_in=opted_in, opt_in_source="whatsapp")
-    except FAILURES:
-        dispatcher.utter_message(response="utter_try_later")
-        return
-    dispatcher.utter_message(response="utter_opt_in" if opted_in else "utter_opt_out")
-
-
 class ActionSetLanguage(Action):
     """After the language buttons: remember the choice and confirm it in that language."""
 
@@ -56,30 +46,4 @@ class ActionSetLanguage(Action):
         """Record and confirm."""
         await record_language(tracker)
         dispatcher.utter_message(response="utter_language_set")
-        return []
-
-
-class ActionOptOut(Action):
-    """STOP: no more updates on WhatsApp."""
-
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return "action_opt_out"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        """Record and confirm."""
-        await record_consent(dispatcher, tracker, opted_in=False)
-        return []
-
-
-class ActionOptIn(Action):
-    """START: updates on WhatsApp again."""
-
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return "action_opt_in"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        """Record and confirm."""
-        await record_consent(dispatcher, tracker, opted_in=True)
         return []

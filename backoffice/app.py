@@ -68,7 +68,9 @@ def register_extensions(app: Flask) -> None:
     from backoffice.audit import models as _audit  # noqa: F401
     from backoffice.auth import models as _auth  # noqa: F401
     from backoffice.breach import models as _breach  # noqa: F401
+    from backoffice.broadcasts import models as _broadcasts  # noqa: F401
     from backoffice.citizens import models as _citizens  # noqa: F401
+    from backoffice.consent import models as _consent  # noqa: F401
     from backoffice.documents import models as _documents  # noqa: F401
     from backoffice.documents.storage import build_document_store
     from backoffice.handover import models as _handover  # noqa: F401
@@ -77,9 +79,12 @@ def register_extensions(app: Flask) -> None:
     from backoffice.jobs import models as _jobs  # noqa: F401
     from backoffice.jobs.celery_app import celery_init_app
     from backoffice.ocr import models as _ocr  # noqa: F401
+    from backoffice.optin import models as _optin  # noqa: F401
     from backoffice.people import models as _people  # noqa: F401
+    from backoffice.reminders import models as _reminders  # noqa: F401
     from backoffice.reports import models as _reports  # noqa: F401
     from backoffice.rights import models as _rights  # noqa: F401
+    from backoffice.trainer import models as _trainer  # noqa: F401
     from backoffice.vault import models as _vault  # noqa: F401
 
     db.init_app(app)
@@ -102,23 +107,31 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the bot's API, the officers' screens, administration and public certificate verification."""
+    from backoffice.admin import campaigns as _campaigns  # noqa: F401  (attaches its routes to admin)
     from backoffice.admin.routes import blueprint as admin
     from backoffice.api import (  # noqa: F401  (they attach their routes to the blueprint)
+        consent_routes,
         handover_routes,
+        optin_routes,
         payment_routes,
+        reminder_routes,
         routes,
     )
     from backoffice.api.blueprint import blueprint as api
     from backoffice.auth.routes import blueprint as auth
     from backoffice.breach.views import blueprint as breach
+    from backoffice.broadcasts.views import blueprint as broadcasts
+    from backoffice.consent.views import blueprint as consent
     from backoffice.dashboard.routes import blueprint as dashboard
     from backoffice.handover.routes import blueprint as handover
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.metrics.routes import blueprint as metrics
     from backoffice.officers.routes import blueprint as officers
+    from backoffice.optin.views import blueprint as optin
     from backoffice.payments.views import blueprint as payment_officers
     from backoffice.reports.routes import blueprint as reports
     from backoffice.rights.views import blueprint as rights
+    from backoffice.trainer.routes import blueprint as trainer
     from backoffice.verify.lookup import register_verify
 
     app.register_blueprint(api, url_prefix="/api/v1")
@@ -129,11 +142,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
     app.register_blueprint(handover)
+    app.register_blueprint(consent)
+    app.register_blueprint(optin)
+    app.register_blueprint(broadcasts)
     app.register_blueprint(rights)
     app.register_blueprint(breach)
     app.register_blueprint(dashboard, url_prefix="/admin")
     app.register_blueprint(reports, url_prefix="/admin")
     app.register_blueprint(metrics)
+    app.register_blueprint(trainer, url_prefix="/trainer")
 
 
 def register_commands(app: Flask) -> None:

@@ -65,6 +65,8 @@ class Config:
         self.ARGON2_TIME_COST = int(env.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(env.get("ARGON2_MEMORY_COST", "65536"))
         self.ARGON2_PARALLELISM = int(env.get("ARGON2_PARALLELISM", "2"))
+        # Where citizens reach the public pages (the privacy notice, email links), without a trailing slash.
+        self.PUBLIC_URL = env.get("SEVA_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         self.WHATSAPP_GRAPH_URL = env.get("WHATSAPP_GRAPH_URL", "http://127.0.0.1:8081").rstrip("/")
         self.WHATSAPP_API_VERSION = env.get("WHATSAPP_API_VERSION", "v21.0")
         self.WHATSAPP_ACCESS_TOKEN = env.get("WHATSAPP_ACCESS_TOKEN", "")
@@ -72,6 +74,28 @@ class Config:
             "WHATSAPP_NUMBERS",
             "100000000000001:general,100000000000002:revenue,100000000000003:mcd,100000000000004:transport",
         )
+        # The number citizens see for each phone_number_id, for wa.me links on posters: "id:91XXXXXXXXXX,...".
+        # The development default is the stand-in's fictional display number ("9111" + the id's last 8 digits).
+        self.WHATSAPP_DISPLAY_NUMBERS = env.get("WHATSAPP_DISPLAY_NUMBERS") or ",".join(
+            f"{number}:9111{number[-8:]}" for number in department_numbers(self.WHATSAPP_NUMBERS).values()
+        )
+        # Broadcasts: messages per second (Meta's default cap per number is 80) and the number's messaging tier,
+        # unique users per 24 h (1000, 10000, 100000; 0 for unlimited).
+        self.BROADCAST_RATE = float(env.get("BROADCAST_RATE", "80"))
+        self.WHATSAPP_TIER_LIMIT = int(env.get("WHATSAPP_TIER_LIMIT", "1000"))
+        # Where the WhatsApp channel keeps Meta's statuses per message (bot/whatsapp/dedup.py), read for reports.
+        self.WHATSAPP_STATUS_PREFIX = env.get("WHATSAPP_STATUS_PREFIX", "seva:wa:status")
+        # Outgoing mail (email opt-in): aiosmtpd on loopback in development and tests, a real relay in production.
+        self.SMTP_HOST = env.get("SMTP_HOST", "127.0.0.1")
+        self.SMTP_PORT = int(env.get("SMTP_PORT", "8025"))
+        self.SMTP_USERNAME = env.get("SMTP_USERNAME", "")
+        self.SMTP_PASSWORD = env.get("SMTP_PASSWORD", "")
+        self.SMTP_STARTTLS = env.get("SMTP_STARTTLS", "0") == "1"
+        self.MAIL_FROM = env.get("MAIL_FROM", "Seva <no-reply@seva.delhi.gov.in>")
+        # How long an email's confirmation link works (it works once).
+        self.EMAIL_CONFIRM_HOURS = int(env.get("EMAIL_CONFIRM_HOURS", "24"))
+        # Shared with the telephony provider, which signs its missed-call callbacks with it (standins/telephony.py).
+        self.TELEPHONY_WEBHOOK_SECRET = env.get("TELEPHONY_WEBHOOK_SECRET", "dev-telephony-webhook-secret")
         self.PAYMENTS = PaymentSettings.from_env(env)
         self.SMS = SmsSettings.from_env(env)
         # WhatsApp payment orders go out from (and are looked up on) the number holding the payment configuration.
@@ -93,10 +117,14 @@ class Config:
                 "backoffice.ocr.tasks",
                 "backoffice.payments.tasks",
                 "backoffice.handover.tasks",
+                "backoffice.reminders.tasks",
+                "backoffice.optin.tasks",
+                "backoffice.broadcasts.tasks",
                 "backoffice.jobs.tasks",
                 "backoffice.retention.tasks",
                 "backoffice.rights.tasks",
                 "backoffice.breach.tasks",
+                "backoffice.trainer.tasks",
             ],
             "beat_schedule": {
                 # Tasks written to the outbox while the broker was down (backoffice/jobs/after_commit.py).
@@ -119,12 +147,38 @@ class Config:
                     "task": "backoffice.payments_tasks.reconcile_payments",
                     "schedule": float(env.get("PAYMENT_RECONCILE_SECONDS", "300")),
                 },
+                # Scheduled broadcasts whose time has come.
+                "send-scheduled-broadcasts": {
+                    "task": "backoffice.broadcasts.tasks.send_scheduled",
+                    "schedule": float(env.get("BROADCAST_SWEEP_SECONDS", "60")),
+                },
+                # Reminders due now go out (never in quiet hours, never twice: backoffice/reminders).
+                "send-due-reminders": {
+                    "task": "backoffice.reminders.tasks.send_due_reminders",
+                    "schedule": float(env.get("REMINDER_SWEEP_SECONDS", "900")),
+                },
+                # Misunderstood messages the bot queued reach the trainer inbox.
+                "drain-trainer-captures": {
+                    "task": "backoffice.trainer.tasks.drain_captures",
+                    "schedule": float(env.get("TRAINER_DRAIN_SECONDS", "10")),
+                },
             },
             # How long Redis keeps a task a dead worker took before handing it to another (acks_late).
             "broker_transport_options": {
                 "visibility_timeout": int(env.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
             },
         }
+        # Reminders: no message in these IST hours; at most this many per citizen per 24 h; snooze length.
+        self.REMINDER_QUIET_HOURS = env.get("REMINDER_QUIET_HOURS", "21:00-08:00")
+        self.REMINDER_DAILY_CAP = int(env.get("REMINDER_DAILY_CAP", "2"))
+        self.REMINDER_SNOOZE_DAYS = int(env.get("REMINDER_SNOOZE_DAYS", "3"))
+        self.REMINDER_PAYMENT_AFTER_HOURS = int(env.get("REMINDER_PAYMENT_AFTER_HOURS", "24"))
+        self.REMINDER_QUERY_AFTER_DAYS = int(env.get("REMINDER_QUERY_AFTER_DAYS", "3"))
+        self.REMINDER_BILL_BEFORE_DAYS = int(env.get("REMINDER_BILL_BEFORE_DAYS", "3"))
+        self.REMINDER_TAX_BEFORE_DAYS = int(env.get("REMINDER_TAX_BEFORE_DAYS", "14"))
+        self.REMINDER_LICENCE_BEFORE_DAYS = int(env.get("REMINDER_LICENCE_BEFORE_DAYS", "30"))
+        # MCD's property tax falls due on this month-day of each financial year (the rebate's last day).
+        self.PROPERTY_TAX_DUE = env.get("PROPERTY_TAX_DUE", "06-30")
         # An unsent outbox task this old is the relay's: its own commit's send failed (or its process died).
         self.OUTBOX_RELAY_AFTER_SECONDS = float(env.get("OUTBOX_RELAY_AFTER_SECONDS", "30"))
         # A document without an OCR result this many minutes after attaching is queued again by the sweep.
@@ -161,6 +215,38 @@ class Config:
         self.DAILY_REFRESH_SECONDS = float(env.get("DAILY_REFRESH_SECONDS", "5"))
         # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
         self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
+        self._trainer_settings(env, home)
+
+    def _trainer_settings(self, env, home: Path) -> None:
+        """The trainer workbench: where the bot queues captures, the Rasa instances, the training inputs."""
+        # The bot queues in Rasa's tracker-store database (same Redis server, RASA_TRACKER_DB).
+        base = self.REDIS_URL.rsplit("/", 1)[0] if self.REDIS_URL.count("/") >= 3 else self.REDIS_URL
+        self.TRAINER_CAPTURE_REDIS_URL = env.get("TRAINER_CAPTURE_REDIS_URL") or (
+            f"{base}/{env.get('RASA_TRACKER_DB', '1')}"
+        )
+        self.RASA_TOKEN = env.get("RASA_TOKEN", "")
+        # Every Rasa instance a promoted model must reach, comma separated (default: RASA_URL alone).
+        self.RASA_INSTANCES = [
+            url.strip().rstrip("/")
+            for url in (env.get("RASA_INSTANCES") or env.get("RASA_URL") or "http://127.0.0.1:5005").split(
+                ","
+            )
+            if url.strip()
+        ]
+        self.RASA_MODEL_LOAD_SECONDS = float(env.get("RASA_MODEL_LOAD_SECONDS", "300"))
+        self.RASA_PYTHON = env.get("RASA_PYTHON") or str(home / ".venv-rasa" / "bin" / "python")
+        self.TRAINER_CONFIG = env.get("TRAINER_CONFIG") or str(home / "config.yml")
+        self.TRAINER_DOMAIN = env.get("TRAINER_DOMAIN") or str(home / "domain.yml")
+        self.TRAINER_NLU_DIR = env.get("TRAINER_NLU_DIR") or str(home / "data" / "nlu")
+        # Everything `rasa train` reads, space separated; must include TRAINER_NLU_DIR.
+        self.TRAINER_TRAINING_DATA = (
+            env.get("TRAINER_TRAINING_DATA") or f"{home / 'data' / 'nlu'} {home / 'data' / 'rules'}"
+        ).split()
+        self.TRAINER_HELDOUT = env.get("TRAINER_HELDOUT") or str(home / "tests" / "nlu" / "heldout.yml")
+        self.TRAINER_MODELS_DIR = env.get("TRAINER_MODELS_DIR") or str(home / "models" / "trainer")
+        # The model the Rasa instances were started with, until a round is promoted.
+        self.TRAINER_BASE_MODEL = env.get("TRAINER_BASE_MODEL") or str(home / "models" / "seva.tar.gz")
+        self.TRAINER_TIMEOUT_SECONDS = float(env.get("TRAINER_TIMEOUT_SECONDS", "3600"))
 
 
 # Values shipped in examples or used by development tooling; a deployment that keeps one is not secret.

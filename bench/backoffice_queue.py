@@ -44,13 +44,11 @@ def load(url: str, applications: int, seed: int = 7) -> dict:
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
     samples = {"numbers": [], "citizens": [], "mobiles": []}
     with psycopg.connect(conninfo) as conn, conn.cursor() as cur:
-        with cur.copy(
-            "COPY citizens (id, mobile, mobile_masked, language, opted_in, created_at) FROM STDIN"
-        ) as copy:
+        with cur.copy("COPY citizens (id, mobile, mobile_masked, language, created_at) FROM STDIN") as copy:
             for i in range(citizens):
                 mobile = f"9{i:09d}"
                 copy.write_row(
-                    (f"wa-bench{i:015d}", mobile, "******" + mobile[-4:], "hi" if i % 3 else "en", True, now)
+                    (f"wa-bench{i:015d}", mobile, "******" + mobile[-4:], "hi" if i % 3 else "en", now)
                 )
         with cur.copy(f"COPY applications ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for i in range(1, applications + 1):

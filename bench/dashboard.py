@@ -103,9 +103,9 @@ def seed(url: str, applications: int, messages: int) -> dict[str, float]:
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
         conn.execute(
-            "INSERT INTO citizens (id, mobile, mobile_masked, language, opted_in, created_at) "
+            "INSERT INTO citizens (id, mobile, mobile_masked, language, created_at) "
             "SELECT 'wa-bench' || lpad(i::text, 15, '0'), '9' || lpad(i::text, 9, '0'), "
-            "'******' || right(lpad(i::text, 9, '0'), 4), 'hi', true, now() FROM generate_series(1, %s) i",
+            "'******' || right(lpad(i::text, 9, '0'), 4), 'hi', now() FROM generate_series(1, %s) i",
             (citizens,),
         )
         conn.execute(

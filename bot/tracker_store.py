@@ -8,7 +8,8 @@ Here each conversation is a Redis list of events, one JSON value per event, and 
 latest session starts. A turn reads only that session (`LRANGE start -1`) and a save appends only the
 events the tracker gained (`RPUSH`). Older sessions stay in the list for `retrieve_full_tracker` (exports,
 the trainer's transcripts) until the record expires. The conversation lock store makes each conversation's
-turns run one at a time, so an append never races another append to the same list.
+turns run one at a time, so an append never races another append to the same list. A save also queues the
+turn's misunderstood messages for the trainer inbox (`bot/misunderstood.py`) in the same pipeline.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import misunderstood
 from catalog.validation import redact_aadhaar
+from trainer_capture.contract import count_messages, push
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +73,7 @@ class SessionRedisTrackerStore(RedisTrackerStore):
         self.retention_seconds = float(retention_days) * 86400 if retention_days not in (None, "") else None
         # Rasa's own store keeps `<prefix>:tracker:<sender>` JSON values; this one keeps lists beside them.
         self._base = self.key_prefix.removesuffix("tracker:")
+        self.capture_rules = misunderstood.CaptureRules.from_env()
 
     def _keys(self, sender_id: str) -> tuple[str, str, str]:
         return (
@@ -104,6 +108,7 @@ class SessionRedisTrackerStore(RedisTrackerStore):
         events = list(tracker.events)
         known = stored_count - start  # how many of the tracker's events are already stored
         keep = stored_count
+        turn_starts = known
         if not 0 <= known <= len(events) or (known and not self._same_event(events_key, events[known - 1])):
             # Not a tracker this store handed out (a replaced history, one built elsewhere):
             # its events become the current session; earlier sessions stay.
@@ -111,6 +116,7 @@ class SessionRedisTrackerStore(RedisTrackerStore):
                 "tracker of %s differs from its stored session; rewriting that session", tracker.sender_id
             )
             known, keep = 0, start
+            turn_starts = len(events)  # a history replaced wholesale is no turn of a citizen's
         new = events[known:]
         starts = [keep + i for i, event in enumerate(new) if _is_session_start(event)]
         session_start = starts[-1] if starts else start
@@ -130,6 +136,12 @@ class SessionRedisTrackerStore(RedisTrackerStore):
         if expiry:
             pipe.expire(events_key, int(expiry))
             pipe.expire(session_key, int(expiry))
+        # Misunderstood messages ride along in the same round trip; the back-office drains them later.
+        for entry in misunderstood.entries(tracker.sender_id, events, turn_starts, self.capture_rules):
+            push(pipe, entry)
+        typed = misunderstood.typed_messages(events, turn_starts)
+        if typed:
+            count_messages(pipe, typed)
         pipe.execute()
 
     def _expired(self, events_key: str, limit: int) -> int:

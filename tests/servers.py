@@ -17,6 +17,7 @@ STANDIN_PORTS = {
     "standins.whatsapp": "STANDIN_PORT",
     "standins.gateway": "GATEWAY_PORT",
     "standins.sms": "SMS_STANDIN_PORT",
+    "standins.telephony": "TELEPHONY_STANDIN_PORT",
 }
 
 
@@ -86,6 +87,16 @@ def standin_process(
     env = {**os.environ, "PYTHONPATH": str(ROOT), **settings, STANDIN_PORTS[module]: str(port)}
     with running([str(STANDIN_PYTHON), "-m", module], env, port, log, timeout):
         yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def mail_server(maildir: Path) -> Iterator[int]:
+    """aiosmtpd, the real SMTP server of development, as its own process keeping every mail in `maildir`."""
+    port = free_port()
+    cmd = [str(STANDIN_PYTHON), "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox",
+           str(maildir)]  # fmt: skip
+    with running(cmd, dict(os.environ), port):
+        yield port
 
 
 @asynccontextmanager

@@ -83,8 +83,16 @@ def openapi_document() -> dict[str, Any]:
             "properties": {
                 "citizen": {"type": "string"},
                 "language": {"enum": ["en", "hi"]},
-                "opted_in": {"type": "boolean"},
                 "mobile_masked": {"type": ["string", "null"]},
+                "consent": _ref("ConsentStanding"),
+            },
+        },
+        "ConsentStanding": {
+            "type": "object",
+            "properties": {
+                "updates": {"type": "boolean"},
+                "reminders": {"type": "boolean"},
+                "broadcasts": {"type": "array", "items": {"type": "string"}},
             },
         },
         "Draft": {
@@ -197,16 +205,49 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "properties": {
                         "language": {"enum": ["en", "hi"]},
-                        "opted_in": {"type": "boolean"},
-                        "opt_in_source": {
-                            "enum": ["whatsapp", "qr", "link", "missed_call", "sms", "email", "csc"]
-                        },
                         "mobile": {"type": "string"},
                         "wa_id": {"type": "string"},
                         "phone_number_id": {"type": "string"},
                     },
                 },
             ),
+        },
+        "/citizens/{citizen}/consent": {
+            "post": _op(
+                "Record a grant (after the notice was shown) or a withdrawal, per purpose",
+                {"200": _json({"type": "object", "properties": {"standing": _ref("ConsentStanding")}})},
+                [CITIZEN_PARAM],
+                {
+                    "type": "object",
+                    "required": ["granted", "evidence"],
+                    "properties": {
+                        "granted": {"type": "boolean"},
+                        "purposes": {
+                            "type": "array",
+                            "items": {"enum": ["updates", "reminders", "broadcasts"]},
+                        },
+                        "channel": {"enum": ["whatsapp"]},
+                        "evidence": {"type": "string", "description": "the WhatsApp message id"},
+                        "notice_version": {"type": "string"},
+                        "campaign": {"type": "string"},
+                    },
+                },
+            )
+        },
+        "/reminders/{reminder}/snooze": {
+            "post": _op(
+                "Put one of the citizen's reminders off (404 for another citizen's, 409 when not pending)",
+                {"200": _json({"type": "object", "properties": {"days": {"type": "integer"}}})},
+                [{"name": "reminder", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                {"type": "object", "required": ["citizen"], "properties": {"citizen": {"type": "string"}}},
+            )
+        },
+        "/privacy-notice": {
+            "get": _op(
+                "The current privacy notice as one chat message per language, and its version",
+                {"200": _json({"type": "object"})},
+                [{"name": "purposes", "in": "query", "schema": {"type": "string"}}],
+            )
         },
         "/citizens/{citizen}/draft": {
             "get": _op("The newest open draft", {"200": _json(_ref("Draft"))}, [CITIZEN_PARAM])
@@ -384,6 +425,28 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [REFERENCE],
                 "responses": {
                     "200": {"description": "PNG", "content": {"image/png": {}}},
+                    "default": PROBLEM,
+                },
+            }
+        },
+        "/telephony/missed-call": {
+            "post": {
+                "summary": "The telephony provider's missed-call callback (Exotel Passthru fields), signed with "
+                "X-Telephony-Signature (public; forged or stale is 401)",
+                "security": [],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"outcome": {"type": "string"}}}),
+                    "default": PROBLEM,
+                },
+            }
+        },
+        "/sms/inbound": {
+            "post": {
+                "summary": "A citizen's SMS to the long code (START, STOP), forwarded signed by the SMS provider "
+                "(public; forged or stale is 401)",
+                "security": [],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"outcome": {"type": "string"}}}),
                     "default": PROBLEM,
                 },
             }

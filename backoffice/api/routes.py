@@ -9,6 +9,7 @@ from backoffice.api.blueprint import blueprint, created, json_body
 from backoffice.api.openapi import openapi_document
 from backoffice.applications import services as applications
 from backoffice.citizens import services as citizens
+from backoffice.consent.services import standing
 from backoffice.core.problems import Problem, not_found
 from backoffice.documents import services as documents
 from backoffice.extensions import db
@@ -49,7 +50,7 @@ def citizen_profile(citizen_id: str):
     citizen = citizens.find(citizen_id)
     if citizen is None:
         raise not_found("citizen")
-    return jsonify(citizens.profile(citizen))
+    return jsonify({**citizens.profile(citizen), "consent": standing(citizen.id)})
 
 
 @blueprint.put("/citizens/<citizen_id>")
@@ -59,7 +60,7 @@ def put_citizen(citizen_id: str):
         raise not_found("citizen")
     citizen = citizens.update(citizen_id, json_body())
     db.session.commit()
-    return jsonify(citizens.profile(citizen))
+    return jsonify({**citizens.profile(citizen), "consent": standing(citizen.id)})
 
 
 @blueprint.get("/citizens/<citizen_id>/draft")

@@ -203,5 +203,11 @@ def change_password():
 
 
 def _home(user) -> str:
-    """Where a user lands after signing in: a department head watches the dashboard, the others work the queue."""
-    return url_for("dashboard.dashboard") if user.role == "department_head" else url_for("officers.queue")
+    """Where a user lands after signing in: a department head watches the dashboard, a broadcaster their
+    announcements, a trainer the inbox of misunderstood messages, the others work the queue."""
+    landing = {
+        "department_head": "dashboard.dashboard",
+        "broadcaster": "broadcasts.index",
+        "nlu_trainer": "trainer.inbox_page",
+    }
+    return url_for(landing.get(user.role, "officers.queue"))

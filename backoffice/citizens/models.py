@@ -1,10 +1,10 @@
-"""Citizens as the bot knows them."""
+"""Citizens as the bot knows them (what they agreed to is in the consent ledger, `backoffice.consent`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, String
+from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backoffice.core.clock import utcnow
@@ -22,9 +22,6 @@ class Citizen(db.Model):
     wa_id: Mapped[str | None] = mapped_column(String(32))
     phone_number_id: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2), default="hi")
-    opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
-    opt_in_source: Mapped[str | None] = mapped_column(String(16))
-    opt_in_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # When the citizen last wrote to us (each bot API call is made on a citizen's message): the 24 h window.
     last_inbound_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,4 +1,4 @@
-"""Citizens as the bot knows them: create or update a profile, record consent, and answer it masked."""
+"""Citizens as the bot knows them: create or update a profile and answer it masked."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from backoffice.core.problems import Problem
 from backoffice.extensions import db
 from catalog.model import LANGUAGES
 from catalog.validation import check_mobile
-
-OPT_IN_SOURCES = ("whatsapp", "qr", "link", "missed_call", "sms", "email", "csc")
 
 
 def mask_mobile(mobile: str) -> str:
@@ -29,7 +27,6 @@ def profile(citizen: Citizen) -> dict[str, Any]:
     return {
         "citizen": citizen.id,
         "language": citizen.language,
-        "opted_in": citizen.opted_in,
         "mobile_masked": citizen.mobile_masked,
     }
 
@@ -38,7 +35,7 @@ def touch(citizen_id: str, language: str | None = None) -> Citizen:
     """Find or create the citizen and note that they wrote just now (WhatsApp's 24-hour window)."""
     citizen = find(citizen_id)
     if citizen is None:
-        citizen = Citizen(id=citizen_id, language=language or "hi", opted_in=False)
+        citizen = Citizen(id=citizen_id, language=language or "hi")
         db.session.add(citizen)
     citizen.last_inbound_at = utcnow()
     return citizen
@@ -50,12 +47,6 @@ def update(citizen_id: str, body: dict[str, Any]) -> Citizen:
     language = body.get("language")
     if language is not None and language not in LANGUAGES:
         errors.append({"field": "language", "code": "unknown_language"})
-    opted_in = body.get("opted_in")
-    if opted_in is not None and not isinstance(opted_in, bool):
-        errors.append({"field": "opted_in", "code": "not_boolean"})
-    source = body.get("opt_in_source")
-    if source is not None and source not in OPT_IN_SOURCES:
-        errors.append({"field": "opt_in_source", "code": "unknown_source"})
     mobile = None
     if body.get("mobile") is not None:
         checked = check_mobile(str(body["mobile"]))
@@ -72,11 +63,6 @@ def update(citizen_id: str, body: dict[str, Any]) -> Citizen:
     citizen = touch(citizen_id, language)
     if language is not None:
         citizen.language = language
-    if opted_in is not None and opted_in != citizen.opted_in:
-        citizen.opted_in = opted_in
-        citizen.opt_in_changed_at = utcnow()
-    if source is not None:
-        citizen.opt_in_source = source
     if mobile is not None:
         citizen.mobile = mobile
         citizen.mobile_masked = mask_mobile(mobile)

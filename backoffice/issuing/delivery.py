@@ -13,7 +13,6 @@ from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphErro
 from backoffice.notifications.send import (
     NO_ADDRESS,
     NOT_NOTIFIED,
-    OPTED_OUT,
     _in_window,
     _masked,
     graph_client,
@@ -81,8 +80,6 @@ def deliver(number: str, verify_url: str, client: GraphClient | None = None) -> 
         # Meta says the window closed after all: its word is final, so fall back to the template.
         if error.code != WINDOW_CLOSED:
             raise
-        if not citizen.opted_in:
-            return OPTED_OUT
         if certificate.kind in PAPER_CAPTIONS:
             return NOT_NOTIFIED
         return notify_status_change(certificate.application_id, "issued", client)

@@ -10,6 +10,7 @@ from flask import current_app
 from redis.exceptions import RedisError
 
 from backoffice.applications.models import Application
+from backoffice.consent.services import may_send
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.jobs.redis_client import redis_client
@@ -84,7 +85,8 @@ def notify_status_change(application_id: int, status: str, client: GraphClient |
     if application is None:
         return NOT_NOTIFIED
     citizen = application.citizen
-    if not citizen.opted_in:
+    # A status change is the department speaking first, even inside the window: it needs consent to updates.
+    if not may_send(citizen.id, "updates", f"status:{status}"):
         return OPTED_OUT
     language = known_language(citizen.language)
     message = compose(status, language, _facts(application, status, language))
@@ -140,7 +142,7 @@ def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) 
             "text": {"preview_url": False, "body": text}}  # fmt: skip
     digest = hashlib.sha256(f"{number}:{text}".encode()).hexdigest()[:16]
     first = held.hold(citizen.id, number, body, f"citizen-text:{digest}")
-    if not citizen.opted_in:
+    if not may_send(citizen.id, "updates", "resume_conversation"):
         return OPTED_OUT
     if first:
         client.send_body(number, resume_template({"to": citizen.wa_id}, language))
@@ -153,14 +155,14 @@ def send_utility_template(
     """Send an approved utility template to a citizen, in their language, from the number they last wrote to.
 
     For notices the law requires (a breach notice): a template goes whatever the 24 h window, but only to a
-    citizen who opted in to WhatsApp messages; the caller finds another way to reach the others.
+    citizen who agreed to updates on WhatsApp (the consent ledger); the caller finds another way to reach the others.
     """
     from backoffice.citizens.models import Citizen
 
     citizen = db.session.get(Citizen, citizen_id)
     if citizen is None or not citizen.wa_id:
         return NO_ADDRESS
-    if not citizen.opted_in:
+    if not may_send(citizen.id, "updates", f"notice:{name}"):
         return OPTED_OUT
     number = citizen.phone_number_id or sender_number(current_app.config["WHATSAPP_NUMBERS"], "general", None)
     if not number:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 
-ROLES = ("admin", "officer", "approver", "csc_operator", "nlu_trainer", "department_head")
+ROLES = ("admin", "officer", "approver", "csc_operator", "nlu_trainer", "department_head", "broadcaster")
 ROLE_LABELS = {
     "admin": "Administrator",
     "officer": "Officer (verifier)",
@@ -19,11 +19,13 @@ ROLE_LABELS = {
     "csc_operator": "CSC operator",
     "nlu_trainer": "NLU trainer",
     "department_head": "Department head",
+    "broadcaster": "Broadcaster",
 }
 # Roles whose work is one department's applications, and who must see no other department's.
 DEPARTMENT_ROLES = ("officer", "approver")
-# Every role tied to one department: the head watches its dashboard and reports but decides no application.
-SCOPED_ROLES = (*DEPARTMENT_ROLES, "department_head")
+# Every role tied to one department: the head watches its dashboard and reports but decides no application;
+# the broadcaster announces to its consenting citizens and sees no application.
+SCOPED_ROLES = (*DEPARTMENT_ROLES, "department_head", "broadcaster")
 
 
 class Department(db.Model):

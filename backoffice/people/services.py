@@ -62,7 +62,7 @@ def create_user(
     if role not in ROLES:
         raise UserRefused("Unknown role.")
     if role in SCOPED_ROLES and not department:
-        raise UserRefused("Officers, approvers and department heads need a department.")
+        raise UserRefused("Officers, approvers, department heads and broadcasters need a department.")
     if department and db.session.get(Department, department) is None:
         raise UserRefused("Unknown department.")
     if db.session.scalar(select(User).where(User.username == username)) is not None:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from backoffice.applications import workflow
 from backoffice.applications.models import Application
 from backoffice.citizens.models import Citizen
+from backoffice.consent.services import standing as consent_standing
 from backoffice.core.clock import IST
 from backoffice.documents.models import Document
 from backoffice.extensions import db
@@ -82,7 +83,9 @@ def build_summary(citizen_id: str, generated_at: datetime) -> bytes:
         story += [
             _p(f"Mobile · मोबाइल: {citizen.mobile_masked or '—'}"),
             _p(f"Language · भाषा: {'हिंदी' if citizen.language == 'hi' else 'English'}"),
-            _p(f"Updates on WhatsApp · व्हाट्सऐप पर जानकारी: {'yes · हाँ' if citizen.opted_in else 'no · नहीं'}"),
+            _p(
+                f"Updates on WhatsApp · व्हाट्सऐप पर जानकारी: {'yes · हाँ' if consent_standing(citizen.id)['updates'] else 'no · नहीं'}"
+            ),
             _p(f"With us since · कब से: {_ist(citizen.created_at)}"),
         ]
     applications = db.session.scalars(

@@ -34,7 +34,11 @@ OPT_OUT = re.compile(
     rf"|{_MESSAGES}\s+(?:band|बंद)\s*(?:karo|kar do|करो|कर दो|करें)",
     re.IGNORECASE,
 )
-OPT_IN = re.compile(r"^\W*(?:start|subscribe|unstop|opt[ -]?in)\W*$", re.IGNORECASE)
+# "START <campaign>" comes from a QR poster or link; campaign codes carry a digit, unlike "start karo".
+OPT_IN = re.compile(
+    r"^\W*(?:start|subscribe|unstop|opt[ -]?in)\W*$|^\W*start\s+[A-Za-z][A-Za-z0-9_-]{0,22}\d[A-Za-z0-9_-]{0,22}\W*$",
+    re.IGNORECASE,
+)
 
 
 def keyword_intent(text: str) -> str | None:

@@ -33,6 +33,13 @@ FAULTS = {
     ),
     131047: (131047, 400, WINDOW_DETAILS),
     131026: (131026, 400, "Message undeliverable."),
+    # Quality: too many earlier messages were blocked or reported as spam; Meta limits the number.
+    131048: (
+        131048,
+        400,
+        "Message failed to send because there are restrictions on how many messages can be sent from this "
+        "phone number. This may be because too many previous messages were blocked or flagged as spam.",
+    ),
     500: (131000, 500, "An unexpected error occurred. Please retry your request later."),
 }
 INBOUND_TYPES = {

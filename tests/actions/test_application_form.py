@@ -77,6 +77,7 @@ async def test_complete_application_in_english_gets_number_and_decision_date(cit
     assert re.fullmatch(r"DL-REV-\d{4}-\d{6}", submitted["number"])
     assert re.fullmatch(r"\d\d/\d\d/\d{4}", submitted["decision_by"])
     assert "utter_payment_link" not in chat.responses()  # income certificates are free
+    assert chat.responses()[-1] == "utter_get_updates"  # a first application: updates on WhatsApp?
     assert chat.slots["answers"] is None and chat.slots["form_ready"] is False
 
     status, listed = api(backoffice_server, "GET", f"/citizens/{citizen}/applications")

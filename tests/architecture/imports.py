@@ -19,6 +19,7 @@ PACKAGES = (
     "catalog",
     "certificates",
     "standins",
+    "trainer_capture",
     "whatsapp_contract",
 )
 # package -> what it must never import (its own name's prefixes, checked on the dotted module name)
@@ -29,6 +30,8 @@ WALLS = {
     "actions": ("backoffice",),
     # Meta's published contract: the channel (Rasa's venv, no Flask) and the stand-in both import it.
     "whatsapp_contract": ("flask", "backoffice", "bot", "actions", "standins"),
+    # What the bot and the back-office agree on about captured messages: both venvs import it.
+    "trainer_capture": ("flask", "backoffice", "bot", "actions", "standins", "rasa"),
 }
 
 

@@ -30,6 +30,14 @@ REVENUE_NUMBER = "100000000000002"
 _databases = itertools.count()
 
 
+def consents(citizen_id: str, *purposes: str) -> None:
+    """Record that the citizen agreed on WhatsApp, under the current notice, to `purposes` (default: updates)."""
+    from backoffice.consent import notice, services
+
+    for purpose in purposes or ("updates",):
+        services.record(citizen_id, purpose, True, "whatsapp", "wamid:test", notice.current()["version"])
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """One PostgreSQL server for the session; each test gets its own database on it."""

@@ -20,7 +20,9 @@ def test_opt_out_keywords(text):
     assert keyword_intent(text) == "opt_out"
 
 
-@pytest.mark.parametrize("text", ["START", "start", "Subscribe", "opt-in"])
+@pytest.mark.parametrize(
+    "text", ["START", "start", "Subscribe", "opt-in", "START REVCAMP1", "start mcd-ward12"]
+)
 def test_opt_in_keywords(text):
     assert keyword_intent(text) == "opt_in"
 

@@ -41,13 +41,13 @@ def test_a_citizen_applies_and_tracks_the_application(api):
     assert api.get(f"/api/v1/citizens/{CITIZEN}").status_code == 404
     profile = api.put(
         f"/api/v1/citizens/{CITIZEN}",
-        json={"language": "hi", "opted_in": True, "opt_in_source": "whatsapp", "mobile": "+91 98765 43210"},
+        json={"language": "hi", "mobile": "+91 98765 43210"},
     )
     assert profile.get_json() == {
         "citizen": CITIZEN,
         "language": "hi",
-        "opted_in": True,
         "mobile_masked": "******3210",
+        "consent": {"updates": False, "reminders": False, "broadcasts": []},
     }
 
     draft = start_draft(api, answers={"applicant_name": "Sunita Devi"})

@@ -14,7 +14,7 @@ from backoffice.breach import services as breaches
 from backoffice.breach.models import BreachIncident
 from backoffice.core.clock import today_ist, utcnow
 from backoffice.extensions import db
-from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, csrf_token
+from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, consents, csrf_token
 from tests.backoffice.notifications.test_notifications import received
 
 
@@ -28,12 +28,9 @@ def whatsapp_app(app, standin):
 def reachable(app, application_id: int, wa_id: str, opted_in: bool, language: str) -> None:
     with app.app_context():
         citizen = db.session.get(Application, application_id).citizen
-        citizen.wa_id, citizen.phone_number_id, citizen.opted_in, citizen.language = (
-            wa_id,
-            REVENUE_NUMBER,
-            opted_in,
-            language,
-        )
+        citizen.wa_id, citizen.phone_number_id, citizen.language = wa_id, REVENUE_NUMBER, language
+        if opted_in:
+            consents(citizen.id)
         db.session.commit()
 
 

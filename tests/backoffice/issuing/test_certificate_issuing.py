@@ -25,7 +25,7 @@ from backoffice.notifications.send import SENT_TEMPLATE
 from certificates.issue import Issuer
 from certificates.qr_code import read_qr_texts, render_pdf_page
 from certificates.settings import CertificateSettings
-from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, add_user, csrf_token, move
+from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, add_user, consents, csrf_token, move
 from tests.servers import ROOT
 
 WA_ID = "919800000606"
@@ -61,7 +61,8 @@ def issuing_setup(tmp_path, workers, monkeypatch):
         add_user("rev.approver", "approver", "revenue")
         application = demo.submitted_application("income_certificate", "wa-issuing", "9811177777", "en")
         citizen = application.citizen
-        citizen.wa_id, citizen.phone_number_id, citizen.opted_in = WA_ID, REVENUE_NUMBER, True
+        citizen.wa_id, citizen.phone_number_id = WA_ID, REVENUE_NUMBER
+        consents(citizen.id)
         citizen.last_inbound_at = utcnow()
         workflow.transition(application, "start_review", APPROVER, notify=False)
         db.session.commit()
@@ -192,12 +193,8 @@ def test_outside_the_window_the_citizen_gets_the_template_and_after_writing_the_
     app.config.update(WHATSAPP_GRAPH_URL=graph_url, WHATSAPP_ACCESS_TOKEN=token, WHATSAPP_NUMBERS=NUMBERS)
     with app.app_context():
         citizen = db.session.get(Application, application_id).citizen
-        citizen.wa_id, citizen.phone_number_id, citizen.opted_in, citizen.language = (
-            wa_id,
-            REVENUE_NUMBER,
-            True,
-            "hi",
-        )
+        citizen.wa_id, citizen.phone_number_id, citizen.language = wa_id, REVENUE_NUMBER, "hi"
+        consents(citizen.id)
         citizen.last_inbound_at = utcnow() - timedelta(days=3)
         db.session.commit()
         assert deliver(number, "http://127.0.0.1:5000/verify/") == SENT_TEMPLATE
@@ -246,7 +243,8 @@ def test_asking_in_the_chat_sends_the_certificate_in_force_as_a_pdf(
         application = db.session.get(Application, application_id)
         application_number, citizen_id = application.number, application.citizen_id
         citizen = application.citizen
-        citizen.wa_id, citizen.phone_number_id, citizen.opted_in = wa_id, REVENUE_NUMBER, True
+        citizen.wa_id, citizen.phone_number_id = wa_id, REVENUE_NUMBER
+        consents(citizen.id)
         citizen.last_inbound_at = utcnow() - timedelta(days=3)  # asking reopens the window
         db.session.commit()
     auth.login("rev.approver")

@@ -18,7 +18,7 @@ from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.jobs.after_commit import enqueue_after_commit, relay_unsent
 from backoffice.jobs.models import OutboxTask
-from tests.backoffice.conftest import REVENUE_NUMBER, add_user
+from tests.backoffice.conftest import REVENUE_NUMBER, add_user, consents
 from tests.servers import ROOT, free_port, wait_for_port
 
 WA_ID = "919800000707"
@@ -101,7 +101,8 @@ def test_approved_while_redis_is_down_the_certificate_is_delivered_once_it_is_ba
         add_user("rev.approver", "approver", "revenue")
         application = demo.submitted_application("income_certificate", "wa-outbox", "9811177070", "en")
         citizen = application.citizen
-        citizen.wa_id, citizen.phone_number_id, citizen.opted_in = WA_ID, REVENUE_NUMBER, True
+        citizen.wa_id, citizen.phone_number_id = WA_ID, REVENUE_NUMBER
+        consents(citizen.id)
         citizen.last_inbound_at = utcnow()
         workflow.transition(application, "start_review", APPROVER, notify=False)
         db.session.commit()

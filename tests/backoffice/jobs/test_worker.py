@@ -12,7 +12,7 @@ from backoffice.applications.models import Application
 from backoffice.audit.services import Actor
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
-from tests.backoffice.conftest import REVENUE_NUMBER
+from tests.backoffice.conftest import REVENUE_NUMBER, consents
 
 WA_ID = "919800000099"
 
@@ -26,7 +26,8 @@ def worker_setup(workers):
     with setup.app.app_context():
         application = demo.submitted_application("income_certificate", "wa-worker", "9811199999", "en")
         citizen = application.citizen
-        citizen.wa_id, citizen.phone_number_id, citizen.opted_in = WA_ID, REVENUE_NUMBER, True
+        citizen.wa_id, citizen.phone_number_id = WA_ID, REVENUE_NUMBER
+        consents(citizen.id)
         citizen.last_inbound_at = utcnow() - timedelta(days=3)
         db.session.commit()
         application_id = application.id

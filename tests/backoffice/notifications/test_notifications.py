@@ -11,7 +11,7 @@ from backoffice.audit.services import Actor
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.notifications.send import OPTED_OUT, SENT_TEMPLATE, SENT_TEXT, notify_status_change
-from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
+from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, consents
 
 
 @pytest.fixture
@@ -46,7 +46,9 @@ def citizen_application(whatsapp_app, submitted):
         application_id = submitted(citizen=f"wa-{wa_id}", language=language)
         with whatsapp_app.app_context():
             citizen = db.session.get(Application, application_id).citizen
-            citizen.wa_id, citizen.language, citizen.opted_in = wa_id, language, opted_in
+            citizen.wa_id, citizen.language = wa_id, language
+            if opted_in:
+                consents(citizen.id)
             citizen.phone_number_id = REVENUE_NUMBER  # the number they wrote to, as the bot's PUT records it
             citizen.last_inbound_at = utcnow() - timedelta(hours=hours_ago)
             db.session.commit()

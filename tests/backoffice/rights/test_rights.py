@@ -19,7 +19,7 @@ from backoffice.rights import services as rights
 from backoffice.rights.models import RightsRequest
 from backoffice.rights.summary import build_summary
 from catalog.validation import verhoeff_check_digit
-from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, csrf_token
+from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, consents, csrf_token
 from tests.backoffice.notifications.test_notifications import citizen_writes, received
 
 CITIZEN = "wa-cccccccccccccccccccc"
@@ -38,7 +38,8 @@ def reachable(app, citizen: str, wa_id: str, language: str = "en") -> None:
     with app.app_context():
         person = db.session.get(Citizen, citizen)
         person.wa_id, person.phone_number_id, person.language = wa_id, REVENUE_NUMBER, language
-        person.opted_in, person.last_inbound_at = True, utcnow()
+        person.last_inbound_at = utcnow()
+        consents(person.id)
         db.session.commit()
 
 

@@ -1,0 +1,1 @@
+"""Department broadcasts: utility announcements to consenting citizens, four-eyes approved, throttled, reported."""

@@ -1,0 +1,213 @@
+"""Department broadcasts through the Cloud API stand-in: consent, four eyes, throttling, pauses, reports."""
+
+import io
+import json
+import urllib.request
+
+import pytest
+from PIL import Image
+
+from backoffice.broadcasts import services
+from backoffice.broadcasts.models import Broadcast, BroadcastRecipient
+from backoffice.broadcasts.sending import Pacer, record_statuses, send
+from backoffice.consent import services as consent
+from backoffice.demo import samples as demo
+from backoffice.extensions import db
+from backoffice.people.models import User
+from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, add_user, consents, csrf_token
+from tests.backoffice.notifications.test_notifications import received
+
+
+@pytest.fixture
+def revenue(app, standin):
+    """Broadcasters of revenue (two) and mcd, and revenue citizens: two agreed to its announcements, one did not."""
+    url, token = standin
+    urllib.request.urlopen(urllib.request.Request(f"{url}/_standin/reset", b"", method="POST")).close()
+    app.config.update(WHATSAPP_GRAPH_URL=url, WHATSAPP_ACCESS_TOKEN=token, WHATSAPP_NUMBERS=NUMBERS,
+                      WHATSAPP_TIER_LIMIT=0)  # fmt: skip
+    with app.app_context():
+        for name, department in (
+            ("rev.writer", "revenue"),
+            ("rev.checker", "revenue"),
+            ("mcd.writer", "mcd"),
+        ):
+            add_user(name, "broadcaster", department)
+        add_user("rev.officer", "officer", "revenue")
+        for wa_id, agreed in (
+            ("919822200001", "revenue"),
+            ("919822200002", "revenue"),
+            ("919822200003", "mcd"),
+        ):
+            application = demo.submitted_application("income_certificate", f"wa-{wa_id}", None, "hi")
+            application.citizen.wa_id = wa_id
+            consents(application.citizen.id, "updates")
+            consent.record(application.citizen.id, "broadcasts", True, "qr", "campaign:T", "2026-12", agreed)
+        db.session.commit()
+    return app
+
+
+def user(name: str) -> User:
+    return db.session.query(User).filter_by(username=name).one()
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def compose(**extra) -> Broadcast:
+    fields = {"title": "Aadhaar camp", "text_en": "Camp at the Karol Bagh tehsil on 24 December, 10:00-16:00.",
+              "text_hi": "24 दिसंबर को करोल बाग तहसील में शिविर, 10:00-16:00।", **extra}  # fmt: skip
+    return services.compose("revenue", user("rev.writer"), **fields)
+
+
+class FakeClock:
+    """A clock the pacer sleeps on without waiting."""
+
+    def __init__(self):
+        self.now, self.slept = 0.0, []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_only_consenting_citizens_of_the_department_get_it_after_a_second_broadcaster_approves(
+    revenue, standin
+):
+    with revenue.app_context():
+        broadcast = compose(media=services.Media(png(), "image/png", "camp.png"))
+        assert broadcast.media_id and broadcast.media_kind == "image"
+        assert services.audience_size(broadcast) == 2
+        with pytest.raises(services.BroadcastRefused, match="four eyes"):
+            services.approve(broadcast, user("rev.writer"), None)
+        assert services.approve(broadcast, user("rev.checker"), None) == 2
+        db.session.commit()  # the send task runs now (eagerly in tests)
+        assert db.session.get(Broadcast, broadcast.id).state == "done"
+        assert services.report(broadcast) == {"recipients": 2, "sent": 2}
+        media_id = broadcast.media_id
+    for wa_id in ("919822200001", "919822200002"):
+        [message] = received(standin, wa_id)
+        template = message["body"]["template"]
+        assert template["name"] == "department_announcement" and template["language"]["code"] == "hi"
+        assert template["components"][0] == {
+            "type": "header",
+            "parameters": [{"type": "image", "image": {"id": media_id}}],
+        }
+        assert "करोल बाग" in message["rendered"]["text"] and message["phone_number_id"] == REVENUE_NUMBER
+    assert received(standin, "919822200003") == []  # agreed to mcd's announcements only
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [({"text_en": "Big discount on stamp paper, buy now!"}, "marketing"), ({"text_hi": ""}, "both Hindi and English"),
+     ({"service": "birth_certificate"}, "not one of this department"), ({"pincode": "12"}, "6 digits")],
+)  # fmt: skip
+def test_marketing_and_bad_drafts_are_refused(revenue, fields, reason):
+    with revenue.app_context(), pytest.raises(services.BroadcastRefused, match=reason):
+        compose(**fields)
+
+
+def test_sending_is_paced_at_80_a_second(revenue):
+    with revenue.app_context():
+        clock = FakeClock()
+        pacer = Pacer(80, clock=clock, sleep=clock.sleep)
+        for _ in range(81):
+            pacer.wait()
+        assert clock.now == pytest.approx(1.0)  # 81 sends: the first at 0, the 81st at 1 s
+
+
+def test_the_tier_pauses_it_and_a_resume_sends_only_the_rest(revenue, standin):
+    revenue.config["WHATSAPP_TIER_LIMIT"] = 1
+    with revenue.app_context():
+        broadcast = compose()
+        services.approve(broadcast, user("rev.checker"), None)
+        db.session.commit()
+        assert broadcast.state == "paused" and broadcast.paused_reason.startswith("tier")
+        assert services.report(broadcast) == {"recipients": 2, "sent": 1, "pending": 1}
+        revenue.config["WHATSAPP_TIER_LIMIT"] = 0
+        services.resume(broadcast)
+        db.session.commit()
+        assert services.report(broadcast) == {"recipients": 2, "sent": 2}
+    assert len(received(standin, "919822200001")) == 1 and len(received(standin, "919822200002")) == 1
+
+
+def inject(standin, code: int, count: int = 1) -> None:
+    body = json.dumps({"code": code, "count": count}).encode()
+    request = urllib.request.Request(
+        f"{standin[0]}/_standin/faults", body, {"Content-Type": "application/json"}
+    )
+    urllib.request.urlopen(request).close()
+
+
+def test_a_quality_error_pauses_and_resuming_resends_nobody(revenue, standin):
+    with revenue.app_context():
+        broadcast = compose()
+        services.approve(broadcast, user("rev.checker"), None)
+        broadcast_id = broadcast.id
+        inject(standin, 131048)
+        db.session.commit()
+        assert db.session.get(Broadcast, broadcast_id).state == "paused"
+        assert services.report(broadcast) == {"recipients": 2, "pending": 2}
+        services.resume(broadcast)
+        db.session.commit()
+        assert services.report(broadcast) == {"recipients": 2, "sent": 2}
+
+
+def test_a_number_that_cannot_receive_is_marked_undeliverable_and_keeps_its_consent(revenue, standin):
+    with revenue.app_context():
+        broadcast = compose()
+        services.approve(broadcast, user("rev.checker"), None)
+        inject(standin, 131026)
+        db.session.commit()
+        report = services.report(broadcast)
+        assert report == {"recipients": 2, "sent": 1, "undeliverable": 1}
+        [gone] = db.session.query(BroadcastRecipient).filter_by(state="undeliverable").all()
+        assert consent.allows(gone.citizen_id, "broadcasts", "revenue")
+        sent = db.session.query(BroadcastRecipient).filter_by(state="sent").one()
+        assert record_statuses({sent.message_id: ("read", None)}) == 1
+        assert services.report(broadcast)["status_read"] == 1
+
+
+def test_a_retryable_failure_is_retried_from_the_report(revenue, standin):
+    with revenue.app_context():
+        broadcast = compose()
+        services.approve(broadcast, user("rev.checker"), None)
+        inject(standin, 500)
+        db.session.commit()
+        assert services.report(broadcast) == {"recipients": 2, "sent": 1, "failed": 1}
+        assert services.retry_failed(broadcast) == 1
+        db.session.commit()
+        assert services.report(broadcast) == {"recipients": 2, "sent": 2}
+
+
+def test_a_resent_task_sends_nobody_twice(revenue, standin):
+    with revenue.app_context():
+        broadcast = compose()
+        services.approve(broadcast, user("rev.checker"), None)
+        db.session.commit()
+        db.session.get(Broadcast, broadcast.id).state = "approved"  # as if the task were delivered again
+        db.session.commit()
+        assert send(broadcast.id) == "done"
+    assert len(received(standin, "919822200001")) == 1
+
+
+def test_the_pages_keep_each_department_to_its_own_and_other_roles_out(revenue, client, auth):
+    with revenue.app_context():
+        broadcast_id = compose().id
+        db.session.commit()
+    auth.login("mcd.writer")
+    assert client.get(f"/broadcasts/{broadcast_id}").status_code == 404
+    token = csrf_token(client, "/broadcasts")
+    assert client.post(f"/broadcasts/{broadcast_id}/approve", data={"csrf_token": token}).status_code == 404
+    client.post("/logout", data={"csrf_token": token})
+    auth.login("rev.officer")
+    assert client.get("/broadcasts").status_code == 403
+    auth.logout()
+    auth.login("rev.writer")
+    page = client.get(f"/broadcasts/{broadcast_id}").get_data(as_text=True)
+    assert 'id="audience">2<' in page and "Another broadcaster" in page
