@@ -15,6 +15,7 @@ from actions.backoffice_api import BackOfficeError, BackOfficeUnavailable, backo
 from actions.catalog_source import catalog_source
 from actions.citizen_profile import record_language
 from actions.consent import consent_turn
+from actions.form_commands import command_in
 from actions.handover import start_handover
 from actions.service_information import QUESTION_INTENTS, named_service, tell_about_service
 from actions.tracking import show_applications
@@ -25,10 +26,10 @@ from catalog.validation import Checked, check_service_answer, explain
 
 log = logging.getLogger(__name__)
 
-# Typed text counts as a command only when the classifier is this sure; an answer that checks out for a
-# strictly formatted field (date, Aadhaar, PIN...) always counts as the answer.
+# Typed text counts as a command only when the classifier is this sure; an answer that checks out always
+# counts as the answer, and a free-text question (name, address, reason) is interrupted only by an
+# explicit command (actions/form_commands.py), never by the classifier's guess.
 COMMAND_CONFIDENCE = 0.8
-FREE_TEXT_TYPES = ("name", "text", "address")
 FIELD_COMMANDS = frozenset(
     {"cancel", "go_back", "help", "change_language", "talk_to_human", "check_status", "opt_out", "opt_in",
      "greet", "main_menu", "apply_service", "goodbye", "skip", "edit_answer", *QUESTION_INTENTS}
@@ -71,31 +72,36 @@ class ApplicationTurn:
             self.dispatcher.utter_message(response="utter_language_set")
         elif step.kind == "confirm_cancel":
             await self._confirm_cancel()
-        elif self._is_command(step):
-            await self._command(step)
+        elif (command := self._command_intent(step)) is not None:
+            await self._command(step, command)
         elif step.kind == "field" and step.field is not None:
             await self._answer(step.field)
         elif step.kind == "document":
             self._failed(response="utter_send_document")
         # On the summary, anything else shows the summary again (the form re-asks).
 
-    def _is_command(self, step: Step) -> bool:
+    def _command_intent(self, step: Step) -> str | None:
+        """The command this message gives, or None when it is the answer to the question asked."""
         turn = self.turn
-        if step.kind != "field" or step.field is None:
-            return turn.intent in STEP_COMMANDS and (turn.tapped or turn.confidence >= COMMAND_CONFIDENCE)
         if turn.tapped:
-            return turn.intent in FIELD_COMMANDS
+            allowed = FIELD_COMMANDS if step.kind == "field" else STEP_COMMANDS
+            return turn.intent if turn.intent in allowed else None
+        explicit = command_in(turn.text)
+        if explicit is not None:
+            return explicit
+        if step.kind != "field" or step.field is None:
+            sure = turn.intent in STEP_COMMANDS and turn.confidence >= COMMAND_CONFIDENCE
+            return turn.intent if sure else None
         if turn.intent not in FIELD_COMMANDS or turn.confidence < COMMAND_CONFIDENCE:
-            return False
+            return None
         if turn.intent == "apply_service" and not turn.entities.get("service"):
-            return False  # free text that reads like a request is an answer unless it names a service
-        return (
-            step.field.type in FREE_TEXT_TYPES
-            or not check_service_answer(self.service, step.field, turn.text).ok
-        )
+            return None  # free text that reads like a request is an answer unless it names a service
+        # A side question ("what is the fee?") that is no valid answer gets answered; whatever checks out
+        # as the answer is the answer.
+        return None if check_service_answer(self.service, step.field, turn.text).ok else turn.intent
 
-    async def _command(self, step: Step) -> None:
-        intent, progress = self.turn.intent, self.progress
+    async def _command(self, step: Step, intent: str) -> None:
+        progress = self.progress
         if intent == "cancel":
             progress.pending = "cancel"
         elif intent == "go_back":

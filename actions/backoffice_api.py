@@ -173,6 +173,17 @@ class BackOffice:
         """One of the citizen's applications, or None."""
         return await self._get_or_none(f"/applications/{number}", params={"citizen": citizen})
 
+    async def withdraw(self, number: str, citizen: str) -> dict[str, Any]:
+        """Withdraw one of the citizen's applications; answers it with `refund` (None, refunding or kept)."""
+        return (await self.request("POST", f"/applications/{number}/withdraw", json={"citizen": citizen}))[1]
+
+    async def answer_query(
+        self, number: str, citizen: str, text: str, document_ids: list[str]
+    ) -> dict[str, Any]:
+        """Send the citizen's answer (text and/or stored documents) to the officer's open query."""
+        body = {"citizen": citizen, "text": text, "document_ids": document_ids}
+        return (await self.request("POST", f"/applications/{number}/query-answer", json=body))[1]
+
     async def create_payment(
         self, citizen: str, subject: dict[str, str], language: str, provider: str
     ) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from backoffice.documents import services as documents
 from backoffice.extensions import db
 from backoffice.issuing import resend as certificate_resend
 from backoffice.issuing.tasks import deliver_certificate
+from backoffice.payments import withdrawals
 from backoffice.rights import services as rights
 
 
@@ -137,9 +138,13 @@ def query_answer(number: str):
 @blueprint.post("/applications/<number>/withdraw")
 def withdraw(number: str):
     """The citizen withdraws an application."""
-    application = applications.withdraw(number, json_body())
+    body = json_body()
+    citizen_application = applications.citizen_application(number, body.get("citizen"))
+    started = applications.service_started(citizen_application)
+    application = applications.withdraw(number, body)
+    refund = withdrawals.settle_withdrawal(application.id, started)
     db.session.commit()
-    return jsonify(applications.detail_json(application))
+    return jsonify({**applications.detail_json(application), "refund": refund})
 
 
 @blueprint.post("/applications/<number>/certificate/resend")

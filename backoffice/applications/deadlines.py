@@ -9,9 +9,13 @@ from datetime import date, datetime, timedelta
 COMPENSATION_PAISE_PER_DAY = 1000
 COMPENSATION_CAP_PAISE = 20000
 DUE_SOON_DAYS = 3
+# An unanswered query is reminded this long after it was raised.
+QUERY_REMINDER_AFTER = timedelta(days=3)
 
 ON_TIME, DUE_SOON, OVERDUE, NO_DEADLINE, DONE = "on_time", "due_soon", "overdue", "no_deadline", "done"
+PAUSED = "paused"
 DEADLINE_LABELS = {
+    PAUSED: ("Clock paused: waiting for the citizen's answer", "समय रुका है: नागरिक के उत्तर की प्रतीक्षा"),
     ON_TIME: ("Due", "समय पर"),
     DUE_SOON: ("Due soon", "जल्द देय"),
     OVERDUE: ("Overdue", "समय सीमा पार"),
@@ -39,10 +43,22 @@ class DeadlineState:
         return hi if language == "hi" else en
 
 
-def deadline_state(due: date | None, today: date, decided_at: datetime | None = None) -> DeadlineState:
-    """Due, due soon or overdue on `today`; a decided application is judged on the day it was decided."""
+def paused_days(query_raised_on: date, answered_on: date) -> int:
+    """The whole days the clock stood still for a query: the deadline moves by this many days on the answer."""
+    return max(0, (answered_on - query_raised_on).days)
+
+
+def deadline_state(
+    due: date | None, today: date, decided_at: datetime | None = None, query_open: bool = False
+) -> DeadlineState:
+    """Due, due soon or overdue on `today`; a decided application is judged on the day it was decided.
+
+    While a query waits for the citizen the clock is paused: no day counts against the department.
+    """
     if due is None:
         return DeadlineState(NO_DEADLINE, 0, 0)
+    if query_open and decided_at is None:
+        return DeadlineState(PAUSED, 0, 0)
     end = decided_at.date() if decided_at else today
     late = max(0, (end - due).days)
     paise = min(late * COMPENSATION_PAISE_PER_DAY, COMPENSATION_CAP_PAISE)

@@ -70,6 +70,15 @@ class Application(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     query_text: Mapped[str | None] = mapped_column(Text)
+    # The Act's clock stops while a query waits for the citizen: when the open query was raised, when the
+    # citizen is to be reminded of it (the reminder sender reads this), and the days the clock stood still.
+    query_raised_at: Mapped[datetime | None] = mapped_column(DateTime)
+    query_reminder_due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    query_answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    clock_paused_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A fee the department assessed after submission (a late fee, an assessed tax), waiting to be paid.
+    assessed_fee_paise: Mapped[int | None] = mapped_column(Integer)
+    assessed_fee_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

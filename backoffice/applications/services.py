@@ -284,6 +284,10 @@ def summary_json(application: Application) -> dict[str, Any]:
     }
     if application.status == workflow.QUERY_RAISED and application.query_text:
         row["query"] = application.query_text
+    if application.status == workflow.PAYMENT_PENDING and application.assessed_fee_paise:
+        amount = display(application.assessed_fee_paise)
+        row["assessed_fee"] = {"amount_paise": application.assessed_fee_paise, "label": {"en": amount, "hi": amount},
+                               "reason": application.assessed_fee_reason}  # fmt: skip
     return row
 
 
@@ -337,12 +341,16 @@ def answer_query(number: str, body: dict[str, Any]) -> Application:
         document = db.session.get(Document, str(document_id))
         if document is None or document.citizen_id != citizen_id:
             raise not_found("document")
+        if document.application_id not in (None, application.id):
+            raise Problem(409, "document_in_use", "that document belongs to another application")
         documents.append(document)
     actor = Actor("citizen", citizen_id)
     _transition_or_conflict(application, "answer_query", actor)
     for document in documents:
         document.application_id = application.id
         document.requirement = document.requirement or "query_answer"
+        # The same gate as a document sent in the form: the officer sees what OCR found in it.
+        enqueue_after_commit(db.session(), OCR_DOCUMENT, document.id)
     db.session.add(
         ApplicationEvent(
             application=application,
@@ -356,10 +364,28 @@ def answer_query(number: str, body: dict[str, Any]) -> Application:
     return application
 
 
+# Why a withdrawal is refused, by the application's status: each gets its own polite answer in the chat.
+WITHDRAW_REFUSALS = {
+    workflow.WITHDRAWN: ("already_withdrawn", "the application is already withdrawn"),
+    workflow.ISSUED: ("already_issued", "the certificate is already issued"),
+    workflow.APPROVED: ("already_decided", "the application is already approved"),
+    workflow.REJECTED: ("already_decided", "the application is already decided"),
+}
+
+
+def service_started(application: Application) -> bool:
+    """True once an officer began reviewing the application: from then on a paid fee is not refunded."""
+    started = (workflow.UNDER_REVIEW, workflow.QUERY_RAISED)
+    return any(e.kind == "transition" and e.to_status in started for e in application.events)
+
+
 def withdraw(number: str, body: dict[str, Any]) -> Application:
-    """The citizen withdraws a pending application."""
+    """The citizen withdraws a pending application (another citizen's is not found; a closed one is refused)."""
     citizen_id = _citizen_field(body)
     application = citizen_application(number, citizen_id)
+    if application.status in WITHDRAW_REFUSALS:
+        code, message = WITHDRAW_REFUSALS[application.status]
+        raise Problem(409, code, message)
     _transition_or_conflict(application, "withdraw", Actor("citizen", citizen_id))
     citizens.touch(citizen_id)
     return application

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 
+from backoffice.applications import deadlines
 from backoffice.applications.models import PENDING_STATUSES, Application, ApplicationEvent
 from backoffice.audit import services as audit
 from backoffice.audit.services import Actor
-from backoffice.core.clock import utcnow
+from backoffice.core.clock import ist_date, utcnow
 from backoffice.extensions import db
 from backoffice.jobs.after_commit import enqueue_after_commit
 
@@ -72,6 +74,8 @@ TRANSITIONS = {
         Transition("start_review", (DOCUMENT_CHECK,), UNDER_REVIEW, (*OFFICERS, "system")),
         Transition("raise_query", (DOCUMENT_CHECK, UNDER_REVIEW), QUERY_RAISED, OFFICERS, needs_reason=True),
         Transition("answer_query", (QUERY_RAISED,), UNDER_REVIEW, ("citizen",)),
+        Transition("assess_fee", (DOCUMENT_CHECK, UNDER_REVIEW), PAYMENT_PENDING, OFFICERS, needs_reason=True),
+        Transition("assessed_fee_paid", (PAYMENT_PENDING,), UNDER_REVIEW, ("system",)),
         Transition("approve", (UNDER_REVIEW,), APPROVED, ("approver",)),
         Transition("issue", (APPROVED,), ISSUED, ("system", "approver")),
         Transition("reject", (DOCUMENT_CHECK, UNDER_REVIEW, QUERY_RAISED), REJECTED, ("approver",), needs_reason=True),
@@ -129,16 +133,22 @@ def transition(
         raise TransitionRefused("reason_required", f"{name.replace('_', ' ')} needs a reason")
     previous = application.status
     application.status = move.target
-    application.updated_at = utcnow()
+    application.updated_at = now = utcnow()
+    detail = None
     if name == "raise_query":
         application.query_text = reason
+        application.query_raised_at = now
+        application.query_reminder_due_at = now + deadlines.QUERY_REMINDER_AFTER
+        application.query_answered_at = None
     elif name == "answer_query":
-        application.query_text = None
+        detail = _resume_clock(application, now)
     elif name in ("approve", "reject"):
-        application.decided_at = utcnow()
+        application.decided_at = now
         application.decision_reason = reason
     elif name == "withdraw":
-        application.decided_at = utcnow()
+        application.decided_at = now
+    if move.target in FINAL:
+        application.query_reminder_due_at = None  # nobody is reminded of a query on a closed application
     event = ApplicationEvent(
         application=application,
         kind="transition",
@@ -146,6 +156,7 @@ def transition(
         to_status=move.target,
         actor=actor.label,
         note=reason,
+        detail=detail,
     )
     db.session.add(event)
     audit.record(
@@ -162,3 +173,17 @@ def transition(
     if name == "submit" and current_app.config.get("ACKNOWLEDGE_ON_SUBMIT"):
         enqueue_after_commit(db.session(), ACKNOWLEDGE_SUBMISSION, application.id)
     return event
+
+
+def _resume_clock(application: Application, now) -> dict:
+    """The answer restarts the Act's clock: the deadline moves by the days the query stood open."""
+    raised = application.query_raised_at or now
+    days = deadlines.paused_days(ist_date(raised), ist_date(now))
+    if application.decision_by is not None:
+        application.decision_by = application.decision_by + timedelta(days=days)
+    application.clock_paused_days = (application.clock_paused_days or 0) + days
+    application.query_text = None
+    application.query_raised_at = None
+    application.query_reminder_due_at = None
+    application.query_answered_at = now
+    return {"clock_paused_days": days}

@@ -13,3 +13,8 @@ def today_ist() -> date:
 def utcnow() -> datetime:
     """Now in UTC without tzinfo, the one form every timestamp here is stored in."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def ist_date(moment: datetime) -> date:
+    """The Delhi date of a stored (naive UTC) timestamp."""
+    return moment.replace(tzinfo=UTC).astimezone(IST).date()

@@ -16,12 +16,17 @@ MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
 
 @dataclass(frozen=True)
 class StatusMessage:
-    """One notification, ready to send either way: `text` in the window, `template` + `parameters` outside."""
+    """One notification, ready to send either way: `text` in the window, `template` + `parameters` outside.
+
+    `buttons` are (payload, title) reply buttons: with the text inside the window, as the template's quick
+    replies outside it.
+    """
 
     language: str
     text: str
     template: str
     parameters: tuple[str, ...]
+    buttons: tuple[tuple[str, str], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +51,15 @@ def compose(status: str, language: str, facts: dict[str, str]) -> StatusMessage 
         return None
     language = known_language(language, "en")
     values = _Defaulting({k: v for k, v in facts.items() if v})
+    if status == "query_raised":
+        query = data["query"]
+        return StatusMessage(
+            language=language,
+            text=texts[language].format_map(values),
+            template=query["template"],
+            parameters=tuple(p.format_map(values) for p in query["parameters"]),
+            buttons=tuple((b["payload"].format_map(values), b[language]) for b in query["buttons"]),
+        )
     template = data["template"]
     return StatusMessage(
         language=language,

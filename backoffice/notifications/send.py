@@ -101,16 +101,28 @@ def notify_status_change(application_id: int, status: str, client: GraphClient |
     # The window is per business number: a text must come from the number the citizen last wrote to.
     if _in_window(citizen) and citizen.phone_number_id:
         try:
-            client.send_text(citizen.phone_number_id, citizen.wa_id, message.text)
+            if message.buttons:
+                client.send_interactive(citizen.phone_number_id, citizen.wa_id, _with_buttons(message))
+            else:
+                client.send_text(citizen.phone_number_id, citizen.wa_id, message.text)
             log.info("told %s of %s by text", _masked(citizen.wa_id), status)
             return SENT_TEXT
         except GraphError as error:
             # Our clock and Meta's disagree about the window: Meta's word is final, so use the template.
             if error.code != WINDOW_CLOSED:
                 raise
-    client.send_template(number, citizen.wa_id, message.template, message.language, message.parameters)
+    client.send_template(number, citizen.wa_id, message.template, message.language, message.parameters,
+                         tuple(payload for payload, _ in message.buttons))  # fmt: skip
     log.info("told %s of %s by template", _masked(citizen.wa_id), status)
     return SENT_TEMPLATE
+
+
+def _with_buttons(message) -> dict:
+    """The `interactive` object of a text with reply buttons (Meta: at most 3, titles of at most 20 characters)."""
+    buttons = [
+        {"type": "reply", "reply": {"id": payload, "title": title[:20]}} for payload, title in message.buttons
+    ]
+    return {"type": "button", "body": {"text": message.text[:1024]}, "action": {"buttons": buttons[:3]}}
 
 
 def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) -> str:

@@ -22,6 +22,8 @@ from backoffice.vault import services as vault
 from catalog import load_catalog
 
 blueprint = Blueprint("officers", __name__, template_folder="templates")
+# Moves with their own form elsewhere (an assessed fee needs an amount: the payments panel).
+OWN_FORMS = frozenset({"assess_fee"})
 
 
 @blueprint.get("/")
@@ -63,7 +65,9 @@ def queue():
         services=services,
         catalog=catalog,
         statuses=workflow.STATUS_LABELS,
-        state=lambda a: deadlines.deadline_state(a.decision_by, today, a.decided_at),
+        state=lambda a: deadlines.deadline_state(
+            a.decision_by, today, a.decided_at, a.status == workflow.QUERY_RAISED
+        ),
         officers=_department_officers(department),
         form=AssignForm(),
     )
@@ -124,8 +128,10 @@ def application(application_id: int):
         service=service,
         answers=answer_rows(service, record.answers),
         same_aadhaar=_same_aadhaar(record),
-        moves=workflow.allowed(record, actor),
-        state=deadlines.deadline_state(record.decision_by, today_ist(), record.decided_at),
+        moves=[m for m in workflow.allowed(record, actor) if m.name not in OWN_FORMS],
+        state=deadlines.deadline_state(
+            record.decision_by, today_ist(), record.decided_at, record.status == workflow.QUERY_RAISED
+        ),
         status_label=workflow.status_label,
         form=TransitionForm(),
         move_labels=MOVE_LABELS,
@@ -148,7 +154,7 @@ def move(application_id: int):
     """Make one workflow move (approve, reject with reason, raise a query, …)."""
     record = visible_application(current_user, application_id)
     form = TransitionForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.move.data in OWN_FORMS:
         abort(400)
     try:
         workflow.transition(record, form.move.data, people.actor_for(current_user), form.reason.data)

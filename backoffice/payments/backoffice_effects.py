@@ -32,7 +32,9 @@ class BackofficePaymentEffects:
         # A tax or a bill has no application; a duplicate confirmation, or one for an application
         # withdrawn meanwhile, moves nothing.
         if application is not None and application.status == workflow.PAYMENT_PENDING:
-            workflow.transition(application, "check_documents", PAYMENTS)
+            # A fee assessed during review sends the application back to its reviewer, not to document check.
+            move = "assessed_fee_paid" if intent.purpose == "assessed_fee" else "check_documents"
+            workflow.transition(application, move, PAYMENTS)
         # Through the outbox: a broker outage at this moment must not cost the citizen their receipt.
         enqueue_after_commit(db.session(), ISSUE_PAYMENT_RECEIPT, intent.reference)
         db.session.commit()

@@ -12,6 +12,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Please pay {amount} for {what}. Reference {reference}. Pay here: {url}",
         "hi": "कृपया {what} के लिए {amount} का भुगतान करें। संदर्भ {reference}। यहाँ भुगतान करें: {url}",
     },
+    "assessed_fee": {
+        "en": "The department has assessed a fee for your application {number}: {amount} ({reason}). Your "
+        "application waits for this payment. Reference {reference}.",
+        "hi": "विभाग ने आपके आवेदन {number} पर शुल्क तय किया है: {amount} ({reason})। आपका आवेदन इस भुगतान की "
+        "प्रतीक्षा में है। संदर्भ {reference}।",
+    },
     "paid": {
         "en": "Payment received: {amount} for {what}. Reference {reference}. Your receipt follows.",
         "hi": "भुगतान प्राप्त हुआ: {what} के लिए {amount}। संदर्भ {reference}। आपकी रसीद आगे भेजी जा रही है।",

@@ -91,7 +91,9 @@ class Refund(PaymentsBase):
     intent_id: Mapped[int] = mapped_column(ForeignKey("payment_intents.id"), index=True)
     amount_paise: Mapped[int] = mapped_column(Integer)
     gateway_refund_id: Mapped[str | None] = mapped_column(String(40))
-    officer_id: Mapped[int] = mapped_column(Integer)
+    officer_id: Mapped[int | None] = mapped_column(
+        Integer
+    )  # None: refunded by Seva on the citizen's withdrawal
     reason: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

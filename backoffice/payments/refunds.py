@@ -38,6 +38,29 @@ def record_refund(
     """Refund part or all of a paid (or flagged) payment through the gateway, and record and audit it."""
     if not REFUND_ROLES.intersection(officer_roles):
         raise RefundRefused("not_allowed")
+    return return_money(session, reference, amount_paise, reason, officer_id, client, effects)
+
+
+def refund_withdrawn(
+    session: Session, reference: str, client: RazorpayClient, effects: PaymentEffects
+) -> Refund:
+    """Return what is left of a payment in full because the citizen withdrew before the service started."""
+    intent = session.scalar(select(PaymentIntent).where(PaymentIntent.reference == reference))
+    left = (intent.amount_paid_paise or 0) - intent.refunded_paise if intent is not None else 0
+    reason = "Withdrawn by the citizen before the department started the service"
+    return return_money(session, reference, left, reason, None, client, effects)
+
+
+def return_money(
+    session: Session,
+    reference: str,
+    amount_paise: int,
+    reason: str,
+    officer_id: int | None,
+    client: RazorpayClient,
+    effects: PaymentEffects,
+) -> Refund:
+    """Refund through the gateway, record, audit and tell the citizen; `officer_id` None means Seva itself."""
     if not reason.strip():
         raise RefundRefused("no_reason")
     intent = session.scalar(select(PaymentIntent).where(PaymentIntent.reference == reference))

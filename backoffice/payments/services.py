@@ -13,6 +13,7 @@ from backoffice.citizens import services as citizens
 from backoffice.core.clock import today_ist
 from backoffice.core.problems import Problem, not_found
 from backoffice.extensions import db
+from backoffice.payments.assessed_fees import assessed_fee_charge
 from backoffice.payments.intents import IntentNotOpen, issue_checkout, open_intent
 from backoffice.payments.messages import text
 from backoffice.payments.models import OPEN, PaymentIntent
@@ -44,6 +45,8 @@ def _application_charge(number: str, citizen_id: str) -> Charge:
     application = db.session.scalar(select(Application).where(Application.number == number))
     if application is None or application.citizen_id != citizen_id:
         raise not_found("application")
+    if application.status == workflow.PAYMENT_PENDING and application.assessed_fee_paise:
+        return assessed_fee_charge(application)
     service = load_catalog()[application.service]
     charge = application_charge(application.id, service, application.answers, application.channel == "csc")
     if application.status != workflow.PAYMENT_PENDING:

@@ -9,13 +9,16 @@ from sqlalchemy import or_, select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from backoffice.applications import workflow
 from backoffice.applications.models import Application
 from backoffice.extensions import db
-from backoffice.officers.access import office_required
+from backoffice.officers.access import office_required, visible_application
+from backoffice.payments.assessed_fees import AssessmentRefused, assess_fee
 from backoffice.payments.models import PaymentIntent
 from backoffice.payments.receipts import PURPOSE_SERVICES
 from backoffice.payments.refunds import REFUND_ROLES, RefundRefused, record_refund
 from backoffice.payments.wiring import effects, gateway_client
+from backoffice.people import services as people
 from catalog import load_catalog
 from catalog.money import display, parse_rupees
 
@@ -28,6 +31,21 @@ REFUSED = {
     "no_reason": "a reason is required",
     "gateway": "the gateway refused it",
 }
+
+
+NOT_ASSESSED = {
+    "bad_amount": "the amount must be above zero and at most Rs 1,00,000",
+    "no_reason": "say what the fee is for (it is shown to the citizen)",
+    "forbidden": "your role cannot assess a fee",
+    "illegal_transition": "a fee can be assessed only while documents are checked or the application is reviewed",
+}
+
+
+class AssessFeeForm(FlaskForm):
+    """A fee the department assesses after submission, with what it is for (shown to the citizen)."""
+
+    amount = StringField(validators=[DataRequired(), Length(max=20)])
+    reason = StringField(validators=[DataRequired(), Length(max=200)])
 
 
 class RefundForm(FlaskForm):
@@ -51,11 +69,11 @@ def _visible(query, user):
 
 
 def payments_of(application_id: int) -> list[PaymentIntent]:
-    """Every payment attempt for the application, newest first."""
+    """Every payment attempt for the application (its fee and any assessed fee), newest first."""
     return list(
         db.session.scalars(
             select(PaymentIntent)
-            .where(PaymentIntent.subject_key == f"application:{application_id}")
+            .where(PaymentIntent.application_id == application_id)
             .order_by(PaymentIntent.id.desc())
         )
     )
@@ -66,6 +84,10 @@ def _panel_helpers() -> dict:
     return {
         "payments_of": payments_of,
         "refund_form": RefundForm,
+        "assess_fee_form": AssessFeeForm,
+        "may_assess_fee": lambda application: any(
+            m.name == "assess_fee" for m in workflow.allowed(application, people.actor_for(current_user))
+        ),
         "rupees": display,
         "may_refund": lambda: getattr(current_user, "role", None) in REFUND_ROLES,
     }
@@ -115,4 +137,29 @@ def refund(reference: str):
         flash(f"Not refunded: {REFUSED.get(refused.code, refused.code)}.")
         return back
     flash(f"Refunded {display(paise)} of {reference}.")
+    return back
+
+
+@blueprint.post("/applications/<int:application_id>/assess-fee")
+@office_required
+def assess(application_id: int):
+    """Assess a fee on the application: it waits for the payment, and the citizen is asked to pay in chat."""
+    application = visible_application(current_user, application_id)
+    back = redirect(url_for("officers.application", application_id=application_id)), 303
+    form = AssessFeeForm()
+    if not form.validate_on_submit():
+        flash("Fee not assessed: give an amount in rupees and what it is for.")
+        return back
+    try:
+        paise = parse_rupees(form.amount.data)
+        assess_fee(application, paise, form.reason.data, people.actor_for(current_user))
+    except ValueError:
+        flash("Fee not assessed: the amount must be in rupees, like 150 or 150.50.")
+        return back
+    except AssessmentRefused as refused:
+        db.session.rollback()
+        flash(f"Fee not assessed: {NOT_ASSESSED.get(refused.code, refused.code)}.")
+        return back
+    db.session.commit()
+    flash(f"{application.number}: fee of {display(paise)} assessed; the citizen is asked to pay on WhatsApp.")
     return back

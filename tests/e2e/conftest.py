@@ -88,20 +88,6 @@ class Stack:
         return max((m["seq"] for m in messages), default=0)
 
 
-def wait_until_answers(url: str, timeout: float) -> None:
-    """Block until `url` answers 200, or fail the test."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {timeout}s")
-
-
 @pytest.fixture(scope="session")
 def stack(redis_url, tmp_path_factory):
     """The running stack; skips nothing: a missing model is a setup error."""
@@ -181,8 +167,19 @@ def stack(redis_url, tmp_path_factory):
     try:
         for port in ports.values():
             wait_for_port(port, timeout=240)
-        # Rasa binds its port before it has loaded the model; the webhook answers only once it has.
-        wait_until_answers(f"http://127.0.0.1:{ports['rasa']}/webhooks/whatsapp/", timeout=300)
+        # Rasa listens before its model is loaded (minutes on a busy machine); a webhook posted meanwhile
+        # waits past the stand-in's 30 s. The model is in once the status route answers.
+        status = f"http://127.0.0.1:{ports['rasa']}/status?token={env['RASA_TOKEN']}"
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                with urllib.request.urlopen(status, timeout=30) as response:
+                    if json.loads(response.read()).get("model_id"):
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "Rasa did not load its model in 300 s"
+            time.sleep(1)
         yield Stack(env, f"http://127.0.0.1:{ports['standin']}", f"http://127.0.0.1:{ports['rasa']}", logs)
     finally:
         stop(procs)

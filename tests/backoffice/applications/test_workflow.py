@@ -92,10 +92,15 @@ def test_the_moves_offered_on_screen_are_exactly_the_legal_ones(app, submitted):
     application_id = submitted()
     with app.app_context():
         application = db.session.get(Application, application_id)
-        assert {t.name for t in workflow.allowed(application, OFFICER)} == {"start_review", "raise_query"}
+        assert {t.name for t in workflow.allowed(application, OFFICER)} == {
+            "start_review",
+            "raise_query",
+            "assess_fee",
+        }
         assert {t.name for t in workflow.allowed(application, APPROVER)} == {
             "start_review",
             "raise_query",
+            "assess_fee",
             "reject",
         }
         assert workflow.allowed(application, OTHER_APPROVER) == []

@@ -76,10 +76,34 @@ def test_inside_the_window_a_text_is_sent(whatsapp_app, standin, citizen_applica
     citizen_writes(standin, "919800000002")
     application_id = citizen_application("919800000002", "en", hours_ago=0.1)
     with whatsapp_app.app_context():
-        db.session.get(Application, application_id).query_text = "Please send a clearer income proof."
+        application = db.session.get(Application, application_id)
+        application.query_text = "Please send a clearer income proof."
         assert notify_status_change(application_id, "query_raised") == SENT_TEXT
+        number = application.number
     [message] = received(standin, "919800000002")
-    assert message["type"] == "text" and "Please send a clearer income proof." in json.dumps(message)
+    assert message["type"] == "interactive" and "Please send a clearer income proof." in json.dumps(message)
+    buttons = message["body"]["interactive"]["action"]["buttons"]
+    assert [(b["reply"]["title"], b["reply"]["id"]) for b in buttons] == [
+        ("Answer now", f'/answer_query{{"number":"{number}"}}'),
+        ("Later", "/answer_later"),
+    ]
+
+
+def test_a_query_outside_the_window_is_the_utility_template_with_answer_buttons(
+    whatsapp_app, standin, citizen_application
+):
+    application_id = citizen_application("919800000012", "hi")
+    with whatsapp_app.app_context():
+        application = db.session.get(Application, application_id)
+        application.query_text = "पते का प्रमाण साफ़ नहीं है"
+        assert notify_status_change(application_id, "query_raised") == SENT_TEMPLATE
+        number = application.number
+    [message] = received(standin, "919800000012")
+    template = message["body"]["template"]
+    assert template["name"] == "application_query" and template["language"]["code"] == "hi"
+    assert [p["text"] for p in template["components"][0]["parameters"]] == [number, "पते का प्रमाण साफ़ नहीं है"]
+    payloads = [c["parameters"][0]["payload"] for c in template["components"][1:]]
+    assert payloads == [f'/answer_query{{"number":"{number}"}}', "/answer_later"]
 
 
 def test_when_meta_says_the_window_closed_the_template_is_sent_instead(

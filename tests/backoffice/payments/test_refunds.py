@@ -3,7 +3,7 @@
 import pytest
 
 from backoffice.payments.models import PAID, REFUNDED, Refund
-from backoffice.payments.refunds import RefundRefused, record_refund
+from backoffice.payments.refunds import RefundRefused, record_refund, refund_withdrawn
 from tests.backoffice.payments.support import fee_charge
 
 
@@ -58,3 +58,17 @@ def test_unpaid_intent_and_missing_reason_are_refused(harness):
     with pytest.raises(RefundRefused) as no_reason:
         refund(harness, intent, 5000, reason="  ")
     assert no_reason.value.code == "no_reason"
+
+
+def test_a_withdrawal_refunds_what_is_left_in_full_as_seva_itself(paid):
+    harness, intent = paid
+    refund(harness, intent, 5000)  # an officer had refunded part already
+    with harness.Session() as session:
+        made = refund_withdrawn(session, intent.reference, harness.client, harness.effects)
+    assert made.amount_paise == 10000 and made.officer_id is None
+    assert harness.intent(intent.reference).status == REFUNDED
+    assert harness.client.fetch_payment(intent.payment_id)["amount_refunded"] == 15000
+    assert "₹100 has been refunded" in harness.effects.messages[-1][1]
+    # A second withdrawal refund finds nothing left.
+    with pytest.raises(RefundRefused), harness.Session() as session:
+        refund_withdrawn(session, intent.reference, harness.client, harness.effects)

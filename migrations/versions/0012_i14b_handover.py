@@ -1,7 +1,7 @@
 """Human handover: conversations in the officer inbox and their messages (one open handover per conversation)
 
 Revision ID: i14b
-Revises: i17
+Revises: i14a
 Create Date: 2026-12-06 06:43:42.107054
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i14b"
-down_revision = "i17"
+down_revision = "i14a"
 branch_labels = None
 depends_on = None
 
