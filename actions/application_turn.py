@@ -16,6 +16,7 @@ from actions.catalog_source import catalog_source
 from actions.citizen_profile import record_language
 from actions.consent import consent_turn
 from actions.form_commands import command_in
+from actions.handover import start_handover
 from actions.service_information import QUESTION_INTENTS, named_service, tell_about_service
 from actions.tracking import show_applications
 from actions.turn import Turn, citizen_of, csc_session, language_of, latest_turn
@@ -119,7 +120,7 @@ class ApplicationTurn:
             asked = named_service(self.tracker, catalog, "application_service") or self.service
             tell_about_service(self.dispatcher, intent, asked, self.language)
         elif intent == "talk_to_human":
-            self.dispatcher.utter_message(response="utter_coming_soon_human")
+            await start_handover(self.dispatcher, self.tracker)
         elif intent == "check_status":
             await show_applications(self.dispatcher, self.tracker)
         elif intent in ("opt_out", "opt_in"):

@@ -204,6 +204,10 @@ class BackOffice:
         body = {"citizen": citizen}
         return (await self.request("POST", f"/applications/{number}/certificate/resend", json=body))[1]
 
+    async def start_handover(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Queue the conversation in a department's officer inbox; answers the wait and office hours."""
+        return (await self.request("POST", "/handovers", json=body))[1]
+
     async def rights_request(self, citizen: str, kind: str, **fields: Any) -> dict[str, Any]:
         """Use a data principal right (access, erasure, correction, grievance, nomination); answers the request."""
         body = {"kind": kind, **fields}

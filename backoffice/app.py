@@ -84,6 +84,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.csc import models as _csc  # noqa: F401
     from backoffice.documents import models as _documents  # noqa: F401
     from backoffice.documents.storage import build_document_store
+    from backoffice.handover import models as _handover  # noqa: F401
     from backoffice.issuing import models as _issuing  # noqa: F401
     from backoffice.jobs import after_commit
     from backoffice.jobs import models as _jobs  # noqa: F401
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.admin.routes import blueprint as admin
     from backoffice.api import (  # noqa: F401  (they attach their routes to the blueprint)
         consent_routes,
+        handover_routes,
         optin_routes,
         payment_routes,
         reminder_routes,
@@ -134,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     from backoffice.csc.admin_views import blueprint as csc_admin
     from backoffice.csc.routes import blueprint as csc
     from backoffice.dashboard.routes import blueprint as dashboard
+    from backoffice.handover.routes import blueprint as handover
     from backoffice.issuing.views import blueprint as certificate_officers
     from backoffice.metrics.routes import blueprint as metrics
     from backoffice.officers.routes import blueprint as officers
@@ -151,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     register_verify(app)
     app.register_blueprint(certificate_officers)
     app.register_blueprint(payment_officers)
+    app.register_blueprint(handover)
     app.register_blueprint(consent)
     app.register_blueprint(optin)
     app.register_blueprint(broadcasts)

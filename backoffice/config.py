@@ -123,6 +123,7 @@ class Config:
                 "backoffice.issuing.tasks",
                 "backoffice.ocr.tasks",
                 "backoffice.payments.tasks",
+                "backoffice.handover.tasks",
                 "backoffice.reminders.tasks",
                 "backoffice.optin.tasks",
                 "backoffice.broadcasts.tasks",
@@ -206,6 +207,14 @@ class Config:
         # Above the largest accepted document (10 MB PDF) plus form overhead; larger bodies are cut off early.
         self.MAX_CONTENT_LENGTH = int(env.get("SEVA_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
         self.JSON_SORT_KEYS = False
+        # Human handover (backoffice/handover/): when officers answer, in Delhi time ("always" for 24x7).
+        self.HANDOVER_OFFICE_HOURS = env.get("HANDOVER_OFFICE_HOURS", "mon-sat 09:30-18:00")
+        # The service level counts conversations claimed within this many minutes.
+        self.HANDOVER_TARGET_MINUTES = int(env.get("HANDOVER_TARGET_MINUTES", "10"))
+        # The wait the citizen is told before a department has a day of history.
+        self.HANDOVER_DEFAULT_WAIT_MINUTES = int(env.get("HANDOVER_DEFAULT_WAIT_MINUTES", "10"))
+        # An inbox's event stream ends after this long and the browser reconnects, freeing its web thread.
+        self.HANDOVER_SSE_SECONDS = float(env.get("HANDOVER_SSE_SECONDS", "30"))
         # The dashboard's live stream: how often it looks for changes, and how long one connection lasts.
         self.DASHBOARD_TICK_SECONDS = float(env.get("DASHBOARD_TICK_SECONDS", "2"))
         self.DASHBOARD_STREAM_SECONDS = float(env.get("DASHBOARD_STREAM_SECONDS", "300"))

@@ -60,6 +60,10 @@ class GraphClient:
             self.on_sent(phone_number_id)
         return str(body["messages"][0]["id"])
 
+    def send_body(self, phone_number_id: str, body: dict) -> str:
+        """Send a whole message body as built elsewhere (a held message, a template with buttons)."""
+        return self._post(phone_number_id, body)
+
     def send_text(self, phone_number_id: str, to: str, text: str) -> str:
         """Send a free-form text (allowed only inside the 24 h window); return Meta's message id."""
         return self._post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from backoffice.consent.services import may_send
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.jobs.redis_client import redis_client
+from backoffice.notifications import held
 from backoffice.notifications.graph import WINDOW_CLOSED, GraphClient, GraphError
 from backoffice.notifications.messages import compose
 from backoffice.notifications.numbers import sender_number
@@ -20,6 +22,7 @@ from backoffice.notifications.sms import send_sms
 from catalog import load_catalog
 from catalog.model import known_language
 from whatsapp_contract import meter
+from whatsapp_contract.handover import resume_template
 
 log = logging.getLogger(__name__)
 # A little under Meta's 24 h, so a message composed at 23:59:59 is not refused in flight.
@@ -140,8 +143,9 @@ def _with_buttons(message) -> dict:
 def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) -> str:
     """Send `text` (already in the citizen's language), e.g. a payment confirmation; return what happened.
 
-    Inside the window it is a reply to what the citizen just did, so it goes as text. Outside it only an
-    opted-in citizen gets the `resume_conversation` template, which invites them to reply and read it.
+    Inside the window it is a reply to what the citizen just did, so it goes as text. Outside it the text is
+    held for the citizen's next message, and an opted-in citizen gets the `resume_conversation` template,
+    which invites them to reply and read it.
     """
     from backoffice.citizens.models import Citizen
 
@@ -160,9 +164,15 @@ def tell_citizen(citizen_id: str, text: str, client: GraphClient | None = None) 
         except GraphError as error:
             if error.code != WINDOW_CLOSED:
                 raise
+    # Never lost: the text waits for the citizen's next message, which the channel answers with it first.
+    body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": citizen.wa_id, "type": "text",
+            "text": {"preview_url": False, "body": text}}  # fmt: skip
+    digest = hashlib.sha256(f"{number}:{text}".encode()).hexdigest()[:16]
+    first = held.hold(citizen.id, number, body, f"citizen-text:{digest}")
     if not may_send(citizen.id, "updates", "resume_conversation"):
         return OPTED_OUT
-    client.send_template(number, citizen.wa_id, "resume_conversation", language, ())
+    if first:
+        client.send_body(number, resume_template({"to": citizen.wa_id}, language))
     return SENT_TEMPLATE
 
 

@@ -22,6 +22,7 @@ from bot.whatsapp.config import ChannelConfig, ConfigError
 from bot.whatsapp.dedup import DeliveryLog
 from bot.whatsapp.document_store import DocumentStore
 from bot.whatsapp.graph import GraphClient, RetryPolicy
+from bot.whatsapp.handover import HandoverDesk
 from bot.whatsapp.http import LazySession
 from bot.whatsapp.inbound import MalformedPayload, parse_webhook
 from bot.whatsapp.inbox import BotTurn, CarryLanguage, Inbox, TrackerReplies
@@ -31,7 +32,7 @@ from bot.whatsapp.payment_status import PaymentStatusForwarder
 from bot.whatsapp.recipients import RecipientBook
 from bot.whatsapp.replies import ReplySender
 from bot.whatsapp.stream import Backlogged
-from bot.whatsapp.templates import WindowClosedHook, send_template_instead
+from bot.whatsapp.templates import ReEngagement, WindowClosedHook
 from bot.whatsapp.turn_thread import TurnThread, run_on
 from whatsapp_contract.signature import verify_signature
 
@@ -166,7 +167,7 @@ class WhatsAppInput(InputChannel):
         self,
         config: ChannelConfig,
         retry: RetryPolicy | None = None,
-        on_window_closed: WindowClosedHook = send_template_instead,
+        on_window_closed: WindowClosedHook | None = None,
     ) -> None:
         self.config = config
         self._session = LazySession()
@@ -177,9 +178,14 @@ class WhatsAppInput(InputChannel):
         )
         self.deliveries = DeliveryLog(self._redis)
         self.recipients = RecipientBook(self._redis)
-        self.replies = ReplySender(self.graph, ListPager(self._redis), on_window_closed)
+        if on_window_closed is None:
+            on_window_closed = ReEngagement(self.graph, self._redis, self.recipients, config.id_salt)
+        self.replies = ReplySender(self.graph, ListPager(self._redis), on_window_closed, self._redis)
         self._documents = DocumentStore(self._session, config.backoffice_url, config.backoffice_token)
         self.payments = PaymentStatusForwarder(self._session, config.backoffice_url, config.backoffice_token)
+        self.handover = HandoverDesk(
+            self._redis, self._session, config.backoffice_url, config.backoffice_token
+        )
         self._on_window_closed = on_window_closed
         # Started in the serving process on first use: with SANIC_WORKERS > 1 Sanic forks after this
         # constructor, and a thread does not survive a fork.
@@ -214,6 +220,7 @@ class WhatsAppInput(InputChannel):
             self._redis,
             self._on_window_closed,
             self.payments,
+            self.handover,
         )
 
     async def close(self) -> None:

@@ -26,6 +26,7 @@ from bot.whatsapp.config import ChannelConfig
 from bot.whatsapp.dedup import DeliveryLog
 from bot.whatsapp.document_store import DocumentStore
 from bot.whatsapp.graph import WINDOW_CLOSED, GraphClient, GraphError
+from bot.whatsapp.handover import HandoverDesk, bot_answers_anyway
 from bot.whatsapp.inbound import InboundMessage, StatusUpdate, WebhookBatch
 from bot.whatsapp.limits import DOCUMENT_KINDS
 from bot.whatsapp.media import take_document
@@ -37,8 +38,9 @@ from bot.whatsapp.recipients import RecipientBook
 from bot.whatsapp.replies import ReplySender
 from bot.whatsapp.scheduler import TurnScheduler
 from bot.whatsapp.stream import Entry, InboundStream, consumer_name
-from bot.whatsapp.templates import ClosedWindow, WindowClosedHook, send_template_instead
+from bot.whatsapp.templates import ClosedWindow, WindowClosedHook, log_only
 from whatsapp_contract import meter
+from whatsapp_contract.handover import HELD_SECONDS, RESUME_PAYLOAD, held_key, held_sent_key
 from whatsapp_contract.identity import citizen_id
 
 logger = logging.getLogger(__name__)
@@ -84,10 +86,12 @@ class Inbox:
         documents: DocumentStore,
         deliver: Deliver,
         redis: Redis,
-        on_window_closed: WindowClosedHook = send_template_instead,
+        on_window_closed: WindowClosedHook = log_only,
         payments: PaymentStatusForwarder | None = None,
+        handover: HandoverDesk | None = None,
     ) -> None:
         self._config = config
+        self._handover = handover
         self._payments = payments
         self._graph = graph
         self._deliveries = deliveries
@@ -273,6 +277,12 @@ class Inbox:
             return
         self._spawn(self._mark_read(message, typing=True))
         citizen = sender_id(self._config.id_salt, message.phone_number_id, message.user_key)
+        # The citizen wrote, so the 24 h window is open again: what waited for it goes first (held for this
+        # conversation by the bot or an officer, or for the person by the back-office's other messages).
+        delivered = await self._send_held(citizen)
+        delivered += await self._send_held(citizen_id(self._config.id_salt, message.user_key))
+        if message.kind == "button" and message.said == RESUME_PAYLOAD and delivered:
+            return  # the tap on the re-engagement template asked only for what was held
         if message.media is not None and message.kind in DOCUMENT_KINDS:
             # A document belongs to the person, whichever number they sent it to.
             owner = citizen_id(self._config.id_salt, message.user_key)
@@ -281,6 +291,8 @@ class Inbox:
             text = bot_input.text_for(message)
         if text is None:
             return
+        if message.kind == "button" and message.said == RESUME_PAYLOAD:
+            text = "/main_menu"  # "Continue" with nothing held: show what the bot can do
         person = citizen_id(self._config.id_salt, message.user_key)
         try:
             spoken, chosen = await self._recipients.remember(citizen, recipient, person)
@@ -291,6 +303,10 @@ class Inbox:
             # in the language they chose on the first, without asking again.
             if spoken is None and chosen and self.carry_language is not None:
                 await self.carry_language(citizen, chosen)
+        if self._handover is not None and await self._handover.officer_has(citizen):
+            forwarded = await self._handover.forward(citizen, message.wamid, message.kind, text)
+            if forwarded and not bot_answers_anyway(text):
+                return  # an officer answers this citizen; the bot must not speak over them
         replies = await self._deliver(
             BotTurn(text, citizen, recipient, self._metadata(message), message.wamid)
         )
@@ -352,6 +368,28 @@ class Inbox:
         )
         await self._send_answer(message, recipient, citizen, replies)
         return True
+
+    async def _send_held(self, citizen: str) -> int:
+        """Send, in order, the messages held since Meta refused them with 131047; return how many went out."""
+        key = held_key(citizen)
+        sent = 0
+        while raw := await self._redis.lpop(key):
+            held = json.loads(raw)
+            try:
+                wamid = await self._graph.send_message(held["phone_number_id"], held["body"])
+            except GraphError as error:
+                logger.error("could not send a held message to %s: %s", citizen, error)
+                async with self._redis.pipeline(transaction=True) as pipe:
+                    pipe.lpush(key, raw)  # kept for the citizen's next message
+                    pipe.expire(key, HELD_SECONDS)
+                    await pipe.execute()
+                break
+            sent += 1
+            if held.get("ref"):
+                await self._redis.set(held_sent_key(held["ref"]), wamid, ex=HELD_SECONDS)
+        if sent:
+            logger.info("sent %s held message(s) to %s now that they wrote", sent, citizen)
+        return sent
 
     async def _tell_busy(self, entry: Entry) -> None:
         message = entry.message

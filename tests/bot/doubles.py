@@ -1,4 +1,5 @@
-"""TEST DOUBLE of the back-office document store (`POST /api/v1/documents`), until the real one lands.
+"""TEST DOUBLE of the back-office document store (`POST /api/v1/documents`), until the real one lands, and of
+the handover inbox's `POST /api/v1/handovers/messages` (backoffice/api/handover_routes.py).
 
 It follows the contract in docs/architecture.md: photos are opened with Pillow, PDFs must start with
 `%PDF-`; anything else is refused with a 422 problem carrying Meta-independent refusal codes.
@@ -25,6 +26,18 @@ class DocumentStoreDouble:
     def __init__(self) -> None:
         self.documents: dict[str, dict] = {}
         self._ids = itertools.count(1)
+        # Messages the channel forwarded to the officer inbox; conversations listed here have no open handover.
+        self.handed_over: list[dict] = []
+        self.no_handover: set[str] = set()
+
+    async def handover_message(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return web.json_response({"title": "Unauthorized", "status": 401}, status=401)
+        body = await request.json()
+        if body.get("conversation") in self.no_handover:
+            return web.json_response({"status": 404, "code": "not_found"}, status=404)
+        self.handed_over.append(body)
+        return web.json_response({"handover": 1, "status": "waiting", "message": len(self.handed_over)})
 
     async def post(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
@@ -61,4 +74,5 @@ class DocumentStoreDouble:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/api/v1/documents", self.post)
+        app.router.add_post("/api/v1/handovers/messages", self.handover_message)
         return app

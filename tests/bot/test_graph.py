@@ -113,8 +113,10 @@ async def test_closed_window_is_handed_to_the_template_hook(replies, standin, wi
         CITIZEN, {"text": "Your certificate is ready", "image": "https://example.org/c.png"}
     )
     assert sent == 0
-    [closed] = replies.closed
-    assert closed.recipient == CITIZEN and closed.body["text"]["body"] == "Your certificate is ready"
+    # Every part of the refused message is handed over, so none of it is lost.
+    [text, image] = replies.closed
+    assert text.recipient == CITIZEN and text.body["text"]["body"] == "Your certificate is ready"
+    assert image.body["image"]["link"] == "https://example.org/c.png"
     assert [m for m in await standin.conversation(WA) if m["direction"] == "out"] == []
 
 

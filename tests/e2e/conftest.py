@@ -126,6 +126,9 @@ def stack(redis_url, tmp_path_factory):
         "SMS_STATUS_DELAY": "0",
         "CSC_CHAT_JWT_KEY": secrets.token_hex(24),
         "CSC_CHAT_URL": f"http://127.0.0.1:{ports['rasa']}",
+        # Officers answer handed-over conversations at any hour in these tests.
+        "HANDOVER_OFFICE_HOURS": "always",
+        "HANDOVER_SSE_SECONDS": "20",
     }
     flask = [str(ROOT / ".venv" / "bin" / "python"), "-m", "flask", "--app", "backoffice.app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)

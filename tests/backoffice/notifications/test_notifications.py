@@ -15,10 +15,11 @@ from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, consents
 
 
 @pytest.fixture
-def whatsapp_app(app, standin):
-    """The test app pointed at the stand-in."""
+def whatsapp_app(app, standin, redis_url):
+    """The test app pointed at the stand-in (and at Redis, where messages wait outside the window)."""
     url, token = standin
-    app.config.update(WHATSAPP_GRAPH_URL=url, WHATSAPP_ACCESS_TOKEN=token, WHATSAPP_NUMBERS=NUMBERS)
+    app.config.update(WHATSAPP_GRAPH_URL=url, WHATSAPP_ACCESS_TOKEN=token, WHATSAPP_NUMBERS=NUMBERS,
+                      REDIS_URL=redis_url)  # fmt: skip
     return app
 
 
@@ -154,3 +155,12 @@ def test_a_payment_message_is_a_text_in_the_window_and_an_invitation_outside(
         assert tell_citizen("wa-919800000007", "भुगतान मिल गया।") == SENT_TEMPLATE
     assert "Payment of Rs 100 received." in json.dumps(received(standin, "919800000006"))
     assert "resume_conversation" in json.dumps(received(standin, "919800000007"))
+    # The text itself waits for the citizen's reply (the channel sends it then); nothing is lost.
+    import redis
+
+    from whatsapp_contract.handover import held_key
+
+    store = redis.Redis.from_url(whatsapp_app.config["REDIS_URL"])
+    [held] = [json.loads(raw) for raw in store.lrange(held_key("wa-919800000007"), 0, -1)]
+    store.close()
+    assert held["body"]["text"]["body"] == "भुगतान मिल गया।"

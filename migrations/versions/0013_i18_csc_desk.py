@@ -1,7 +1,7 @@
 """CSC desk: centres, operators, sessions for a citizen, applications made there, money taken, closed days
 
 Revision ID: i18
-Revises: i14a
+Revises: i14b
 Create Date: 2026-12-06 07:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i18"
-down_revision = "i14a"
+down_revision = "i14b"
 branch_labels = None
 depends_on = None
 
