@@ -351,6 +351,45 @@ def openapi_document() -> dict[str, Any]:
                 "Withdraw an application", {"200": _json(_ref("ApplicationDetail"))}, [NUMBER], CITIZEN_BODY
             )
         },
+        "/handovers": {
+            "post": _op(
+                "Hand a conversation to its department's officers (201), or answer the handover already open (200)",
+                {"201": _json({"type": "object"}), "200": _json({"type": "object"})},
+                None,
+                {
+                    "type": "object",
+                    "required": ["conversation"],
+                    "properties": {
+                        "conversation": {"type": "string", "description": "the Rasa sender id"},
+                        "citizen": {"type": "string"},
+                        "department": {"type": "string"},
+                        "application": {"type": "string"},
+                        "language": {"enum": ["hi", "en"]},
+                        "phone_number_id": {"type": "string"},
+                        "wa_id": {"type": "string"},
+                        "transcript": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            )
+        },
+        "/handovers/messages": {
+            "post": _op(
+                "A citizen's message during a handover, forwarded by the channel; 404 when none is open",
+                {"200": _json({"type": "object"})},
+                None,
+                {
+                    "type": "object",
+                    "required": ["conversation"],
+                    "properties": {
+                        "conversation": {"type": "string"},
+                        "wamid": {"type": "string"},
+                        "text": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "returns_to_bot": {"type": "boolean"},
+                    },
+                },
+            )
+        },
         "/citizens/{citizen}/rights": {
             "post": _op(
                 "Use a data principal right: access (PDF sent on WhatsApp), erasure, correction, grievance, nomination",
