@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,9 +23,13 @@ blueprint = Blueprint("csc_admin", __name__, template_folder="templates")
 @admin_required
 def centres():
     """Every CSC with its operators, and the forms to add either."""
+    return _centres_page()
+
+
+def _centres_page(**shown) -> str:
     rows = db.session.scalars(select(Csc).order_by(Csc.code)).all()
     operators = db.session.scalars(select(CscOperator)).all()
-    return render_template("centres.html", centres=rows, operators=operators)
+    return render_template("centres.html", centres=rows, operators=operators, **shown)
 
 
 @blueprint.post("/admin/csc")
@@ -61,10 +65,12 @@ def create_operator():
     except csc.CscRefused as refused:
         db.session.rollback()
         flash(str(refused))
-    else:
-        db.session.commit()
-        flash(f"Operator {user.username} added; first password: {password} (shown once).")
-    return redirect(url_for("csc_admin.centres"))
+        return redirect(url_for("csc_admin.centres"))
+    db.session.commit()
+    # In this response only, as for officers (admin/routes.py): a flash message travels in the session cookie,
+    # which Flask signs but does not encrypt.
+    page = _centres_page(created=user.username, first_password=password)
+    return Response(page, headers={"Cache-Control": "no-store"})
 
 
 def _date(name: str, default: date) -> date:

@@ -179,9 +179,16 @@ def test_an_admin_adds_a_csc_and_an_operator_who_can_then_sign_in(desk):
     desk.post(admin, "/admin/csc", {"code": "dl-csc-9", "name": "CSC Gamma", "address": "3 Lane", "district": "South"},
               form_page="/admin/csc")  # fmt: skip
     answer = desk.post(admin, "/admin/csc/operators", {"username": "op.nine", "full_name": "Op Nine", "csc": "DL-CSC-9"},
-                       form_page="/admin/csc", follow_redirects=True)  # fmt: skip
+                       form_page="/admin/csc")  # fmt: skip
     page = answer.get_data(as_text=True)
-    assert "DL-CSC-9" in page and "op.nine" in page and "first password" in page
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert "DL-CSC-9" in page and "op.nine" in page
+    shown = page.split('id="first-password"')[1].split("<code>")[1].split("</code>")[0]
+    # Never in the session cookie, which Flask signs but does not encrypt.
+    cookie = admin.get_cookie("session")
+    assert cookie is None or shown not in str(
+        desk.app.session_interface.get_signing_serializer(desk.app).loads(cookie.value)
+    )
     refused = desk.post(admin, "/admin/csc", {"code": "DL-CSC-9", "name": "x", "address": "y", "district": "z"},
                         form_page="/admin/csc", follow_redirects=True)  # fmt: skip
     assert "exists already" in refused.get_data(as_text=True)
