@@ -57,7 +57,7 @@ async def test_fifty_names_and_addresses_that_read_like_intents_are_taken_as_ans
     ("typed", "classified", "response"),
     [("menu", "main_menu", "utter_continue_application"), ("मदद करो", "help", "utter_form_help"),
      ("please cancel", "cancel", "utter_confirm_cancel"), ("रद्द करें", "cancel", "utter_confirm_cancel"),
-     ("agent se baat karao", "talk_to_human", "utter_coming_soon_human"),
+     ("agent se baat karao", "talk_to_human", "utter_handover_no_officer"),
      ("STOP", "opt_out", "utter_opt_out"), ("peeche", "go_back", "utter_ask_field_again")],
 )  # fmt: skip
 async def test_explicit_commands_still_interrupt_a_name_question(
