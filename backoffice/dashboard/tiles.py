@@ -21,6 +21,7 @@ from backoffice.applications.models import PENDING_STATUSES, Application
 from backoffice.core.clock import today_ist, utcnow
 from backoffice.documents.models import Document
 from backoffice.extensions import db
+from backoffice.handover import services as handover
 from backoffice.jobs.redis_client import redis_client
 from backoffice.ocr.models import OcrResult
 from backoffice.payments.models import PAID, PaymentIntent
@@ -95,9 +96,9 @@ def active_conversations(department: str | None) -> int | None:
         return None
 
 
-def handover_queue(department: str | None) -> int | None:
-    """Conversations waiting for a person: None ("not recorded") until the handover inbox (issue 14b) lands."""
-    return None
+def handover_queue(department: str | None) -> int:
+    """Conversations waiting for a person in the officers' inbox (all departments for None)."""
+    return handover.queue_length(department)
 
 
 def applications_by(department: str | None) -> dict[str, dict[str, int]]:

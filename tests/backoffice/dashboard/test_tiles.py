@@ -11,6 +11,7 @@ from backoffice.applications.models import Application
 from backoffice.core.clock import today_ist, utcnow
 from backoffice.dashboard import tiles
 from backoffice.extensions import db
+from backoffice.handover.models import CLAIMED, Handover
 from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER
 from whatsapp_contract import meter
 
@@ -46,8 +47,24 @@ def test_traffic_tiles_show_only_the_departments_own_numbers(app, redis_url):
     assert revenue["failures"]["codes"] == {"131026": 1}
     assert everyone["messages"]["total_in"] == 4 and everyone["conversations"] == 3
     assert everyone["failures"]["codes"] == {"131026": 1, "131049": 1}
-    assert revenue["handover"] is None  # "not recorded" until the handover inbox lands
+    assert revenue["handover"] == 0
     assert everyone["queues"] == {"celery": 0}
+
+
+def test_the_handover_tile_counts_each_departments_waiting_conversations(app):
+    with app.app_context():
+        db.session.add_all(
+            [Handover(conversation="wa-a", department_code="revenue"),
+             Handover(conversation="wa-b", department_code="revenue"),
+             Handover(conversation="wa-c", department_code="mcd"),
+             Handover(conversation="wa-d", department_code="revenue", status=CLAIMED)]
+        )  # fmt: skip
+        db.session.commit()
+        assert (tiles.handover_queue("revenue"), tiles.handover_queue("mcd"), tiles.handover_queue(None)) == (
+            2,
+            1,
+            3,
+        )
 
 
 def test_without_redis_the_traffic_tiles_say_not_recorded_and_the_rest_still_answers(app, submitted):
