@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 from backoffice.applications import deadlines
 from backoffice.applications.models import PENDING_STATUSES, Application
 from backoffice.core.clock import today_ist, utcnow
+from backoffice.csc.models import CscCollection
 from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.handover import services as handover
@@ -158,7 +159,8 @@ def _fee_method(provider: str, method: str | None) -> str:
 
 
 def fees(department: str | None) -> dict[str, dict[str, int]]:
-    """Fees paid today and this month (IST), in paise, by method; CSC cash stays 0 until the CSC desk (18) lands."""
+    """Fees paid today and this month (IST), in paise, by method, the government fees taken at CSC counters
+    included (cash as CSC cash, UPI as UPI; the CSC's own Rs 50 charge is not a government fee)."""
     today = today_ist()
     month_start = datetime.combine(today.replace(day=1), time()) - IST_OFFSET
     day_start = datetime.combine(today, time()) - IST_OFFSET
@@ -174,9 +176,20 @@ def fees(department: str | None) -> dict[str, dict[str, int]]:
         query = query.join(Application, Application.id == PaymentIntent.application_id).where(
             Application.department_code == department
         )
+    counter = (
+        select(CscCollection.method, func.sum(case((CscCollection.recorded_at >= day_start, CscCollection.fee_paise),
+                                                   else_=0)), func.sum(CscCollection.fee_paise))
+        .where(CscCollection.reversed_at.is_(None), CscCollection.recorded_at >= month_start)
+        .group_by(CscCollection.method)
+    )  # fmt: skip
+    if department is not None:
+        counter = counter.join(Application, Application.id == CscCollection.application_id).where(
+            Application.department_code == department
+        )
     tile = {"today": dict.fromkeys(FEE_METHODS, 0), "month": dict.fromkeys(FEE_METHODS, 0)}
-    for provider, method, today_paise, month_paise in db.session.execute(query):
-        bucket = _fee_method(provider, method)
+    rows = [(_fee_method(p, m), t, mo) for p, m, t, mo in db.session.execute(query)]
+    rows += [("csc_cash" if m == "cash" else "upi", t, mo) for m, t, mo in db.session.execute(counter)]
+    for bucket, today_paise, month_paise in rows:
         tile["today"][bucket] = tile["today"].get(bucket, 0) + int(today_paise or 0)
         tile["month"][bucket] = tile["month"].get(bucket, 0) + int(month_paise or 0)
     return tile

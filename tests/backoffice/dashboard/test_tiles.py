@@ -129,3 +129,34 @@ def test_fees_today_and_this_month_by_method_and_department(app, submitted):
     if now.day > 2:
         assert revenue["month"]["card"] == 2000 and revenue["today"]["card"] == 0
         assert revenue["month"]["whatsapp"] == 0  # paid last month
+
+
+def test_government_fees_taken_at_a_csc_counter_count_as_csc_cash_or_upi_unless_reversed(app, submitted):
+    from backoffice.csc.models import CscCollection
+
+    revenue_id = submitted(citizen="wa-csc-1")
+    upi_id = submitted(citizen="wa-csc-2")
+    reversed_id = submitted(citizen="wa-csc-3")
+    mcd_id = submitted("birth_certificate", citizen="wa-csc-4")
+    now = utcnow()
+    with app.app_context():
+        for n, (application_id, method, fee) in enumerate(
+            (
+                (revenue_id, "cash", 1000),
+                (upi_id, "upi", 2000),
+                (reversed_id, "cash", 4000),
+                (mcd_id, "cash", 8000),
+            )
+        ):
+            db.session.add(CscCollection(application_id=application_id, csc_code="DL-CSC-1", operator_id=1,
+                                         method=method, service_charge_paise=5000, fee_paise=fee,
+                                         business_day=today_ist(), recorded_at=now, receipt_number=f"CSC-R{n}",
+                                         reversed_at=now if application_id == reversed_id else None))  # fmt: skip
+        db.session.commit()
+        revenue = tiles.fees("revenue")
+        everyone = tiles.fees(None)
+    assert (revenue["today"]["csc_cash"], revenue["today"]["upi"]) == (
+        1000,
+        2000,
+    )  # fee only, reversal left out
+    assert everyone["today"]["csc_cash"] == 9000 and everyone["month"]["csc_cash"] == 9000
