@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.exceptions import RasaException
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -68,8 +69,16 @@ def carry_language(agent: Any) -> CarryLanguage:
         tracker = await agent.processor.get_tracker(sender_id)
         if tracker.get_slot("language_chosen"):
             return
+        fresh = not tracker.events
+        if fresh:
+            # Start the session as Rasa would, with the language carried over like any slot of an earlier
+            # session, so the policies see the usual history (session start, then listen) before the message.
+            tracker.update(ActionExecuted(ACTION_SESSION_START_NAME))
+            tracker.update(SessionStarted())
         tracker.update(SlotSet("language", language))
         tracker.update(SlotSet("language_chosen", True))
+        if fresh:
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await agent.tracker_store.save(tracker)
 
     return carry

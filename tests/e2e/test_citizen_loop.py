@@ -68,9 +68,12 @@ def apply(person: Citizen) -> str:
     _, first = person.tap(tap_where(services, f'"{SERVICE}"'), expect=2)
     summary = answer_questions(person, SERVICE, first, "en")
     [ask] = person.tap(tap_where(summary, "/affirm"))
-    for _ in CATALOG[SERVICE].documents:
+    *papers, last = CATALOG[SERVICE].documents
+    for _ in papers:
         _, ask = person.send_photo(expect=2)
-    return re.search(r"DL-REV-\d{4}-\d{6}", text_of(ask))[0]
+    # Received, submitted, and (a first application) the offer of updates on WhatsApp.
+    answer = person.send_photo(expect=3)
+    return re.search(r"DL-REV-\d{4}-\d{6}", " ".join(text_of(m) for m in answer))[0]
 
 
 def phone_screenshot(stack, citizen: str, name: str) -> None:
@@ -109,7 +112,9 @@ def test_an_officers_query_is_answered_with_text_and_a_photo_and_the_officer_see
 ):
     person = Citizen(stack, citizen)
     number = apply(person)
-    [subscribed] = person.say("START")  # status messages go only to a citizen who opted in
+    # Status messages go only to a citizen who agreed, after the notice, to updates.
+    _, notice = person.say("START", expect=2)
+    [subscribed] = person.tap(choice(notice, "I agree"))
     assert "You will get reminders and updates" in text_of(subscribed)
     with office.app_context():
         application_id = db.session.scalar(select(Application.id).where(Application.number == number))
