@@ -81,7 +81,7 @@ def test_after_a_full_application_no_full_aadhaar_number_is_in_the_database_the_
     assert "XXXX-XXXX-" + number[-4:] in text_of(question)  # the summary shows it masked
     [ask] = user.tap(tap_where(question, "/affirm"))
     for _document in service.documents:
-        _, ask = user.send_photo(expect=2, jpeg=photo)
+        _, ask, *_ = user.send_photo(expect=2, jpeg=photo)  # then, after the last, the offer of updates
     application_number = re.search(r"DL-REV-\d{4}-\d{6}", text_of(ask))[0]
 
     started = time.monotonic()
