@@ -5,7 +5,6 @@ message, never an HTTP call. Only a handed-over citizen's messages cost a POST t
 of the bot turn they would otherwise have run.
 """
 
-import asyncio
 import logging
 import re
 
@@ -13,7 +12,7 @@ import aiohttp
 from redis.asyncio import Redis
 
 from bot.nlu.opt_keywords import keyword_intent
-from bot.whatsapp.http import LazySession
+from bot.whatsapp.http import LazySession, post_with_retries
 from bot.whatsapp.privacy import short_wamid
 from whatsapp_contract.handover import handover_key
 
@@ -71,28 +70,15 @@ class HandoverDesk:
             "text": text,
             "returns_to_bot": returns_to_bot(text),
         }
-        for attempt in range(self._attempts):
-            if attempt:
-                await asyncio.sleep(self._first_delay * 2 ** (attempt - 1))
-            try:
-                async with self._session.get().post(
-                    self._url, json=body, headers=self._headers, timeout=self._timeout
-                ) as resp:
-                    await resp.read()
-                    if resp.status < 300:
-                        return True
-                    if resp.status == 404:
-                        # The handover ended meanwhile (or the flag outlived it): the bot answers.
-                        await self._redis.delete(handover_key(conversation))
-                        return False
-                    if resp.status < 500:
-                        logger.error(
-                            "back-office refused handed-over message %s: %s", short_wamid(wamid), resp.status
-                        )
-                        return True
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                logger.info(
-                    "handed-over message %s not forwarded yet: %s", short_wamid(wamid), type(exc).__name__
-                )
-        logger.error("gave up forwarding handed-over message %s to the officer inbox", short_wamid(wamid))
+        status = await post_with_retries(
+            self._session, self._url, body, self._headers, self._timeout, self._attempts, self._first_delay
+        )
+        if status == 404:
+            # The handover ended meanwhile (or the flag outlived it): the bot answers.
+            await self._redis.delete(handover_key(conversation))
+            return False
+        if status is None:
+            logger.error("gave up forwarding handed-over message %s to the officer inbox", short_wamid(wamid))
+        elif status >= 300:
+            logger.error("back-office refused handed-over message %s: %s", short_wamid(wamid), status)
         return True

@@ -1,5 +1,8 @@
 """One aiohttp client session per process, created on first use so nothing connects at import."""
 
+import asyncio
+from typing import Any
+
 import aiohttp
 
 
@@ -24,3 +27,29 @@ class LazySession:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
+
+
+async def post_with_retries(
+    session: LazySession,
+    url: str,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    timeout: aiohttp.ClientTimeout,
+    attempts: int,
+    first_delay: float,
+) -> int | None:
+    """POST `body` until the back-office answers below 500; its status, or None when it never did.
+
+    Unreachable and 5xx answers are retried with doubling delays (the back-office may be restarting).
+    """
+    for attempt in range(attempts):
+        if attempt:
+            await asyncio.sleep(first_delay * 2 ** (attempt - 1))
+        try:
+            async with session.get().post(url, json=body, headers=headers, timeout=timeout) as resp:
+                await resp.read()
+                if resp.status < 500:
+                    return resp.status
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            continue
+    return None

@@ -1,12 +1,11 @@
 """Forwards WhatsApp payments' `type: payment` statuses to the back-office, which confirms them by a lookup."""
 
-import asyncio
 import logging
 from typing import Any
 
 import aiohttp
 
-from bot.whatsapp.http import LazySession
+from bot.whatsapp.http import LazySession, post_with_retries
 
 logger = logging.getLogger(__name__)
 
@@ -41,24 +40,12 @@ class PaymentStatusForwarder:
         """Hand one status over; True once the back-office took it (2xx), False after the last attempt."""
         body = {"status": raw, "phone_number_id": phone_number_id}
         reference = str((raw.get("payment") or {}).get("reference_id", ""))[:16]
-        for attempt in range(self._attempts):
-            if attempt:
-                # The back-office may be restarting; the reconciliation job catches whatever is lost here.
-                await asyncio.sleep(self._first_delay * 2 ** (attempt - 1))
-            try:
-                async with self._session.get().post(
-                    self._url, json=body, headers=self._headers, timeout=self._timeout
-                ) as resp:
-                    await resp.read()
-                    if resp.status < 300:
-                        return True
-                    if resp.status < 500:
-                        logger.warning(
-                            "back-office refused payment status of %s: HTTP %s", reference, resp.status
-                        )
-                        return False
-                    logger.info("back-office answered %s to payment status of %s", resp.status, reference)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                logger.info("payment status of %s not forwarded yet: %s", reference, type(exc).__name__)
-        logger.error("gave up forwarding payment status of %s", reference)
-        return False
+        status = await post_with_retries(
+            self._session, self._url, body, self._headers, self._timeout, self._attempts, self._first_delay
+        )
+        if status is None:
+            # The reconciliation job catches whatever is lost here.
+            logger.error("gave up forwarding payment status of %s", reference)
+        elif status >= 300:
+            logger.warning("back-office refused payment status of %s: HTTP %s", reference, status)
+        return status is not None and status < 300
