@@ -20,8 +20,9 @@ if [ ! -f "$SEVA_HOME/.env" ]; then
   } > "$SEVA_HOME/.env"
 fi
 
-# Secrets added after a .env was first written are appended to it once.
-for name in CSC_CHAT_JWT_KEY; do
+# Secrets added after a .env was first written are appended to it once, so an old checkout runs with the
+# same random secrets a fresh one (and CI) has. Keys that seal stored data are not: a new one would orphan it.
+for name in SMS_API_TOKEN SMS_WEBHOOK_SECRET METRICS_TOKEN CSC_CHAT_JWT_KEY; do
   grep -q "^$name=" "$SEVA_HOME/.env" || echo "$name=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >> "$SEVA_HOME/.env"
 done
 

@@ -1,5 +1,6 @@
 """Opt-in by missed call and by SMS, end to end through the telephony, SMS and WhatsApp stand-ins."""
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -15,7 +16,6 @@ from werkzeug.serving import make_server
 from backoffice.consent import notice
 from backoffice.consent.models import ConsentEntry
 from backoffice.extensions import db
-from backoffice.notifications.sms import SmsSettings
 from tests.backoffice.conftest import NUMBERS
 from tests.backoffice.notifications.test_notifications import received
 from tests.servers import free_port, standin_process
@@ -57,7 +57,8 @@ def sms(served):
     app, url = served
     settings = {"SMS_INBOUND_URL": url + "/api/v1/sms/inbound", "SMS_STATUS_DELAY": "30"}
     with standin_process("standins.sms", settings) as standin_url:
-        app.config["SMS"] = SmsSettings(base_url=standin_url)
+        # Same credentials as the stand-in read from the environment (random in a fresh .env), only its address is new.
+        app.config["SMS"] = dataclasses.replace(app.config["SMS"], base_url=standin_url)
         yield standin_url
 
 
