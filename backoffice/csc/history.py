@@ -42,7 +42,7 @@ def conversation(sender: str) -> list[dict[str, Any]]:
 
 
 def messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What the page showed: the bot's texts with their choices, the operator's typed texts, a tapped choice by
+    """What the page showed: the bot's messages with their choices, the operator's typed texts, a tapped choice by
     its title (its payload is what was sent), an upload as 📎."""
     shown: list[dict[str, Any]] = []
     offered: dict[str, str] = {}  # payload -> title of the choices on offer
@@ -56,7 +56,10 @@ def messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 if isinstance(b, dict) and b.get("title") and b.get("payload")
             ]
             offered.update({c["payload"]: c["title"] for c in choices})
-            shown.append({"who": "bot", "text": str(event["text"]), "choices": choices})
+            # As Rasa's socket.io output sent it: one message per paragraph, the choices under the last one.
+            parts = str(event["text"]).strip().split("\n\n")
+            shown += [{"who": "bot", "text": part, "choices": []} for part in parts[:-1]]
+            shown.append({"who": "bot", "text": parts[-1], "choices": choices})
         elif kind == "user":
             text = str(event.get("text") or "")
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")

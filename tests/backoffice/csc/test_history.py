@@ -76,7 +76,11 @@ CONVERSATION = [
     {"event": "action", "name": "action_session_start"},
     user("नमस्ते", "greet"),
     {"event": "action", "name": "utter_choose_language"},
-    bot("Namaste! 🙏 Welcome / स्वागत", ("English", '/choose_language{"language":"en"}'), ("हिंदी", "/x")),
+    bot(
+        "Namaste! 🙏 Welcome / स्वागत\n\nLanguage / भाषा:",
+        ("English", '/choose_language{"language":"en"}'),
+        ("हिंदी", "/x"),
+    ),
     user('/choose_language{"language":"en"}', "choose_language"),
     {"event": "slot", "name": "language", "value": "en"},
     bot("Done. I will talk to you in English."),
@@ -101,14 +105,16 @@ def test_the_page_gets_the_chat_so_far_from_rasa_without_its_token(desk, rasa):
     shown = [(m["who"], m["text"]) for m in answer.get_json()["messages"]]
     assert shown == [
         ("operator", "नमस्ते"),
-        ("bot", "Namaste! 🙏 Welcome / स्वागत"),
+        ("bot", "Namaste! 🙏 Welcome / स्वागत"),  # a message per paragraph, as the socket sent them
+        ("bot", "Language / भाषा:"),
         ("operator", "English"),  # the tapped choice, by its title as the page showed it
         ("bot", "Done. I will talk to you in English."),
         ("operator", "My Aadhaar is XXXX-XXXX-9012"),
         ("operator", "📎 scan"),
         ("bot", "Received: *Aadhaar card*"),
     ]
-    assert answer.get_json()["messages"][1]["choices"][0] == {
+    assert answer.get_json()["messages"][1]["choices"] == []
+    assert answer.get_json()["messages"][2]["choices"][0] == {
         "title": "English",
         "payload": '/choose_language{"language":"en"}',
     }
