@@ -51,6 +51,12 @@ class Dialect:
             return func.percentile_cont(fraction).within_group(value)
         return func.seva_percentile(value, fraction)
 
+    def month_start(self, column: ColumnElement) -> ColumnElement:
+        """The first day of a date column's month, as a date."""
+        if self.postgres:
+            return cast(func.date_trunc("month", column), Date)
+        return func.date(column, "start of month")
+
     def date_period(self, kind: str, column: ColumnElement) -> ColumnElement:
         """The day, week (from Monday) or month of a date column, as YYYY-MM-DD text."""
         if self.postgres:

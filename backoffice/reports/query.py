@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, union_all
+from sqlalchemy.sql import ColumnElement, Select, Subquery
 
 from backoffice.applications.models import Application
 from backoffice.extensions import db
 from backoffice.people.models import User
-from backoffice.reports.daily import refreshed
+from backoffice.reports.daily import COUNTS, KEYS, next_month
 from backoffice.reports.dialect import DECIDED, IST_OFFSET, Dialect
-from backoffice.reports.models import ApplicationDay
+from backoffice.reports.models import ApplicationDay, ApplicationMonth
 from catalog.model import Text
 
 SCREEN_ROWS = 500
@@ -157,31 +157,65 @@ def _percent(part: ColumnElement, whole: ColumnElement) -> ColumnElement:
     return 100.0 * cast(part, Float) / func.nullif(cast(whole, Float), 0)
 
 
-# What the daily counts (daily.py) can answer: their dimensions and the measures that are sums.
+# What the daily and monthly counts (daily.py) can answer: their dimensions and the measures that are sums.
 DAILY_DIMENSIONS = ("department", "service", "status", "district", "channel", "day", "week", "month")
 DAILY_MEASURES = ("count", "fees", "within_deadline_pct", "rejected_pct")
 
 
+def _counted_rows(spec: ReportSpec, department: str | None) -> Subquery:
+    """The daily and monthly count rows covering the spec's date range and filters, as one set of rows.
+
+    Whole months come from the month table; the days at either end of the range that do not fill a month come
+    from the day table. A report by day or week reads the day table only.
+    """
+
+    def part(table, period: ColumnElement, start: date | None, end: date | None) -> Select:
+        columns = [
+            period.label("day"),
+            *[getattr(table, k) for k in KEYS],
+            *[getattr(table, c) for c in COUNTS],
+        ]
+        conditions = [getattr(table, name) == value for name, value in spec.filters]
+        if department is not None:
+            conditions.append(table.department == department)
+        if start is not None:
+            conditions.append(period >= start)
+        if end is not None:
+            conditions.append(period < end)
+        return select(*columns).where(*conditions)
+
+    days, months = ApplicationDay, ApplicationMonth
+    start = spec.date_from
+    end = spec.date_to + timedelta(days=1) if spec.date_to else None  # exclusive
+    if any(name in ("day", "week") for name in spec.dimensions):
+        return part(days, days.day, start, end).subquery()
+    first = start if start is None or start.day == 1 else next_month(start)
+    last = end if end is None or end.day == 1 else end.replace(day=1)
+    if first is not None and last is not None and first >= last:
+        return part(days, days.day, start, end).subquery()
+    parts = [part(months, months.month, first, last)]
+    if start is not None and start < first:
+        parts.append(part(days, days.day, start, first))
+    if end is not None and last < end:
+        parts.append(part(days, days.day, last, end))
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+
+
 def _daily_statement(spec: ReportSpec, department: str | None, dialect: Dialect) -> Select:
-    """The report from the daily counts: the same figures as from the applications, from far fewer rows."""
-    d = ApplicationDay
-    columns = {"department": d.department, "service": d.service, "status": d.status, "district": d.district,
-               "channel": d.channel, **{k: dialect.date_period(k, d.day) for k in ("day", "week", "month")}}  # fmt: skip
+    """The report from the daily and monthly counts: the same figures as from the applications, from far fewer rows."""
+    rows = _counted_rows(spec, department)
+    columns = {
+        **{k: rows.c[k] for k in KEYS},
+        **{k: dialect.date_period(k, rows.c.day) for k in ("day", "week", "month")},
+    }
     measures = {
-        "count": cast(func.sum(d.applications), Integer),
-        "fees": _fees(func.sum(d.fees_paise)),
-        "within_deadline_pct": _percent(func.sum(d.on_time), func.sum(d.judged)),
-        "rejected_pct": _percent(func.sum(d.rejected), func.sum(d.decided)),
+        "count": cast(func.sum(rows.c.applications), Integer),
+        "fees": _fees(func.sum(rows.c.fees_paise)),
+        "within_deadline_pct": _percent(func.sum(rows.c.on_time), func.sum(rows.c.judged)),
+        "rejected_pct": _percent(func.sum(rows.c.rejected), func.sum(rows.c.decided)),
     }
     groups = [columns[name].label(name) for name in spec.dimensions]
-    conditions = [columns[name] == value for name, value in spec.filters]
-    if department is not None:
-        conditions.append(d.department == department)
-    if spec.date_from:
-        conditions.append(d.day >= spec.date_from)
-    if spec.date_to:
-        conditions.append(d.day <= spec.date_to)
-    query = select(*groups, *[measures[name].label(name) for name in spec.measures]).where(*conditions)
+    query = select(*groups, *[measures[name].label(name) for name in spec.measures])
     return query.group_by(*groups).order_by(*groups)
 
 
@@ -243,8 +277,6 @@ def _cell(value: Any) -> Any:
 
 def run(spec: ReportSpec, department: str | None, limit: int | None = SCREEN_ROWS) -> list[tuple]:
     """The report's rows for the screen (at most `limit`)."""
-    if from_daily_counts(spec):
-        refreshed()
     query = statement(spec, department)
     if limit is not None:
         query = query.limit(limit)
@@ -253,8 +285,6 @@ def run(spec: ReportSpec, department: str | None, limit: int | None = SCREEN_ROW
 
 def stream(spec: ReportSpec, department: str | None, batch: int = 2000) -> Iterator[tuple]:
     """Every row of the report, fetched `batch` at a time through a server-side cursor (constant memory)."""
-    if from_daily_counts(spec):
-        refreshed()
     result = db.session.execute(
         statement(spec, department), execution_options={"stream_results": True, "yield_per": batch}
     )
