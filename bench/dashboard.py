@@ -391,11 +391,15 @@ def explain(app) -> dict[str, list[str]]:
     with app.app_context():
         for name, spec in STANDARD_REPORTS.items():
             parsed = report_call(name, spec).spec
-            compiled = query_module.statement(parsed, spec.get("department")).compile(
-                db.engine, compile_kwargs={"literal_binds": True}
-            )
-            rows = db.session.execute(db.text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}")).scalars()
-            plans[name] = list(rows)
+            statements = [query_module.statement(query_module.summed_part(parsed), spec.get("department"))]
+            if query_module.summed_part(parsed) is not parsed:
+                statements.append(query_module.histogram_statement(parsed, spec.get("department")))
+            plans[name] = []
+            for statement in statements:
+                compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+                plans[name] += (
+                    db.session.execute(db.text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}")).scalars().all()
+                )
             db.session.rollback()
     return plans
 
