@@ -165,10 +165,13 @@ class Config:
                     "task": "backoffice.reminders.tasks.send_due_reminders",
                     "schedule": float(env.get("REMINDER_SWEEP_SECONDS", "900")),
                 },
-                # The dashboard's and reports' counts of applications (reports/daily.py): readers never recount.
+                # The dashboard's and reports' counts of applications (reports/daily.py): readers never recount, so
+                # the applications tile follows a submission within this interval plus one refresh. A refresh the
+                # workers could not start within its interval is dropped: the next one counts the same changes.
                 "refresh-daily-counts": {
                     "task": "backoffice.reports.tasks.refresh_daily_counts",
-                    "schedule": float(env.get("DAILY_REFRESH_SECONDS", "30")),
+                    "schedule": float(env.get("DAILY_REFRESH_SECONDS", "5")),
+                    "options": {"expires": float(env.get("DAILY_REFRESH_SECONDS", "5"))},
                 },
                 # Saved reports whose mailing time has come (reports/mailing.py).
                 "send-scheduled-reports": {

@@ -208,3 +208,13 @@ def test_unscheduling_stops_the_mail_and_a_head_moved_away_stops_it_too(app, cli
             select(AuditEntry.details).where(AuditEntry.action == "report.unscheduled")
         )
         assert any("no longer allowed" in r for r in reasons)
+
+
+def test_the_beat_refreshes_the_counts_and_mails_due_reports(app):
+    from backoffice.reports.tasks import refresh_daily_counts
+
+    beat = app.config["CELERY"]["beat_schedule"]
+    assert beat["refresh-daily-counts"]["task"] == refresh_daily_counts.name
+    assert beat["refresh-daily-counts"]["schedule"] <= 5  # the dashboard follows a submission within seconds
+    assert beat["send-scheduled-reports"]["task"] == send_scheduled_reports.name
+    assert "backoffice.reports.tasks" in app.config["CELERY"]["include"]
