@@ -132,6 +132,7 @@ class Config:
                 "backoffice.rights.tasks",
                 "backoffice.breach.tasks",
                 "backoffice.trainer.tasks",
+                "backoffice.reports.tasks",
             ],
             "beat_schedule": {
                 # Tasks written to the outbox while the broker was down (backoffice/jobs/after_commit.py).
@@ -163,6 +164,19 @@ class Config:
                 "send-due-reminders": {
                     "task": "backoffice.reminders.tasks.send_due_reminders",
                     "schedule": float(env.get("REMINDER_SWEEP_SECONDS", "900")),
+                },
+                # The dashboard's and reports' counts of applications (reports/daily.py): readers never recount, so
+                # the applications tile follows a submission within this interval plus one refresh. A refresh the
+                # workers could not start within its interval is dropped: the next one counts the same changes.
+                "refresh-daily-counts": {
+                    "task": "backoffice.reports.tasks.refresh_daily_counts",
+                    "schedule": float(env.get("DAILY_REFRESH_SECONDS", "5")),
+                    "options": {"expires": float(env.get("DAILY_REFRESH_SECONDS", "5"))},
+                },
+                # Saved reports whose mailing time has come (reports/mailing.py).
+                "send-scheduled-reports": {
+                    "task": "backoffice.reports.tasks.send_scheduled_reports",
+                    "schedule": float(env.get("REPORT_MAIL_SWEEP_SECONDS", "300")),
                 },
                 # Misunderstood messages the bot queued reach the trainer inbox.
                 "drain-trainer-captures": {
@@ -218,8 +232,11 @@ class Config:
         # The dashboard's live stream: how often it looks for changes, and how long one connection lasts.
         self.DASHBOARD_TICK_SECONDS = float(env.get("DASHBOARD_TICK_SECONDS", "2"))
         self.DASHBOARD_STREAM_SECONDS = float(env.get("DASHBOARD_STREAM_SECONDS", "300"))
-        # At most this often (seconds, per process) a reader brings the daily counts of applications up to date.
-        self.DAILY_REFRESH_SECONDS = float(env.get("DAILY_REFRESH_SECONDS", "5"))
+        # Scheduled reports go only to addresses on these domains (subdomains included), at this hour (IST),
+        # with at most this many rows attached.
+        self.REPORT_MAIL_DOMAINS = env.get("REPORT_MAIL_DOMAINS", "delhi.gov.in,nic.in")
+        self.REPORT_MAIL_HOUR = int(env.get("REPORT_MAIL_HOUR", "7"))
+        self.REPORT_MAIL_MAX_ROWS = int(env.get("REPORT_MAIL_MAX_ROWS", "100000"))
         # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
         self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
         self._trainer_settings(env, home)
@@ -333,6 +350,5 @@ class TestConfig(Config):
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ISSUE_ON_APPROVAL = False
         self.ACKNOWLEDGE_ON_SUBMIT = False
-        self.DAILY_REFRESH_SECONDS = 0  # every read sees every change, so tests can check figures at once
         for key, value in overrides.items():
             setattr(self, key, value)
