@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -278,49 +279,121 @@ def _pending_left(broadcast_id: int) -> bool:
                                                    BroadcastRecipient.state == PENDING)))  # fmt: skip
 
 
+class Dispatcher(threading.Thread):
+    """Starts each claimed batch's sends at the number's slots while the caller claims and records the others.
+
+    The database work of one batch (recording its outcomes, claiming the next) happens while the batch before
+    is still going out, so the pace never waits for it; a sender killed meanwhile leaves two batches in doubt.
+    """
+
+    def __init__(self, app: Flask, pool: ThreadPoolExecutor, client: GraphClient, announcement: Announcement,
+                 pacer: Pacer):  # fmt: skip
+        super().__init__(name="broadcast-dispatcher", daemon=True)
+        self.app, self.pool, self.client, self.announcement, self.pacer = (
+            app,
+            pool,
+            client,
+            announcement,
+            pacer,
+        )
+        self.claimed: queue.Queue = queue.Queue()  # batches to send, in order (the caller keeps two at most)
+        self.dispatched: queue.Queue = queue.Queue()  # (batch, started sends, RedisError or None)
+        self.stop = threading.Event()  # Meta said stop, an officer paused, or the caller gave up
+
+    def run(self) -> None:
+        while (batch := self.claimed.get()) is not None:
+            if self.stop.is_set():
+                self.dispatched.put((batch, [], None))
+                continue
+            try:
+                first = self.pacer.reserve(len(batch))
+            except RedisError as error:
+                self.dispatched.put((batch, [], error))
+                continue
+            started: list[Future] = []
+            for index, (_, wa_id, language) in enumerate(batch):
+                self.pacer.wait_until(first + index * self.pacer.interval)
+                if self.stop.is_set():
+                    break
+                future = self.pool.submit(_in_app, self.app, self.announcement, self.client, wa_id, language)
+                future.add_done_callback(self._on_done)
+                started.append(future)
+            self.dispatched.put((batch, started, None))
+
+    def _on_done(self, future: Future) -> None:
+        error = future.exception()
+        if isinstance(error, GraphError) and error.code in PAUSE_CODES:
+            self.stop.set()  # Meta says stop: start no more
+
+    def close(self) -> None:
+        """Start nothing more and end the thread once it has handed back what it holds."""
+        self.stop.set()
+        self.claimed.put(None)
+        self.join()
+
+
 def _send_all(broadcast: Broadcast, client: GraphClient, pacer: Pacer | None) -> str:
-    """The sending loop of `send`, once the lease is held."""
+    """The sending loop of `send`, once the lease is held: claim ahead, record behind, the dispatcher between."""
     config = current_app.config
     announcement = Announcement.of(broadcast)
     pacer = pacer or NumberPacer(redis_client(), announcement.number, config["BROADCAST_RATE"])
+    # Unique users the tier still allows, less those claimed and not yet recorded.
     room = (
         config["WHATSAPP_TIER_LIMIT"] - _reached_today(announcement.number)
         if config["WHATSAPP_TIER_LIMIT"]
         else None
     )
-    app = current_app._get_current_object()
+    reason = None  # why this run stops early: a pause reason, PAUSED (by an officer) or BUSY (Redis away)
+    in_flight = 0
     # A few sends in flight at once, each started at its own slot: the Graph API's answer time then does not
     # slow the pace (one at a time, a 15 ms answer alone would cap it at 66/s).
     with ThreadPoolExecutor(config["BROADCAST_SENDERS"], thread_name_prefix="broadcast") as pool:
-        while True:
-            if room is not None and room <= 0:
-                if _pending_left(broadcast.id):
-                    return _pause(broadcast, TIER_USED_UP)
-                break
-            batch = _claim(
-                broadcast, config["BROADCAST_BATCH"] if room is None else min(config["BROADCAST_BATCH"], room)
-            )
-            if batch is None:
-                return PAUSED  # an officer paused it from the page
-            if not batch:
-                break
-            try:
-                first = pacer.reserve(len(batch))
-            except RedisError as error:
-                # Nothing of this batch was sent: give it back and let the task come again.
-                log.warning("broadcast %s waits for Redis: %s", broadcast.id, error)
-                _record([Outcome(recipient, PENDING) for recipient, _, _ in batch])
-                db.session.execute(
-                    update(Broadcast).where(Broadcast.id == broadcast.id).values(lease_until=None)
-                )
-                db.session.commit()
-                return BUSY
-            outcomes, reason = _send_batch(app, pool, client, announcement, batch, first, pacer)
-            _record(outcomes)
-            if room is not None:
-                room -= sum(1 for o in outcomes if o.state == SENT)
-            if reason is not None:
-                return _pause(broadcast, reason)
+        dispatcher = Dispatcher(current_app._get_current_object(), pool, client, announcement, pacer)
+        dispatcher.start()
+        try:
+            while True:
+                # Keep one claimed batch waiting behind the one going out.
+                while reason is None and in_flight < 2 and not dispatcher.stop.is_set():
+                    if room is not None and room <= 0:
+                        if in_flight == 0 and _pending_left(broadcast.id):
+                            reason = TIER_USED_UP
+                        break
+                    size = config["BROADCAST_BATCH"] if room is None else min(config["BROADCAST_BATCH"], room)
+                    batch = _claim(broadcast, size)
+                    if batch is None:
+                        reason = PAUSED  # an officer paused it from the page
+                        dispatcher.stop.set()
+                    if not batch:
+                        break
+                    if room is not None:
+                        room -= len(batch)
+                    dispatcher.claimed.put(batch)
+                    in_flight += 1
+                if in_flight == 0:
+                    break
+                batch, started, redis_error = dispatcher.dispatched.get()
+                in_flight -= 1
+                if redis_error is not None:
+                    # Nothing of this batch was sent: it goes back, and the task comes again later.
+                    log.warning("broadcast %s waits for Redis: %s", broadcast.id, redis_error)
+                    reason = reason or BUSY
+                    dispatcher.stop.set()
+                outcomes, pause = _outcomes(announcement, client, pacer, batch, started, dispatcher.stop)
+                _record(outcomes)
+                if room is not None:
+                    room += sum(1 for o in outcomes if o.state != SENT)
+                if pause is not None:
+                    reason = pause
+        finally:
+            dispatcher.close()
+    if reason == BUSY:
+        db.session.execute(update(Broadcast).where(Broadcast.id == broadcast.id).values(lease_until=None))
+        db.session.commit()
+        return BUSY
+    if reason == PAUSED:
+        return PAUSED
+    if reason is not None:
+        return _pause(broadcast, reason)
     broadcast.state, broadcast.finished_at, broadcast.lease_until = DONE, utcnow(), None
     db.session.commit()
     return DONE
@@ -331,27 +404,13 @@ def _in_app(app: Flask, announcement: Announcement, client: GraphClient, wa_id: 
         return announcement.send(client, wa_id, language)
 
 
-def _send_batch(app, pool, client, announcement, batch, first, pacer) -> tuple[list[Outcome], str | None]:
-    """Send a claimed batch from its first reserved slot; every recipient's outcome, and a pause reason if any."""
-    stop = threading.Event()
-
-    def on_done(future: Future) -> None:
-        error = future.exception()
-        if isinstance(error, GraphError) and error.code in PAUSE_CODES:
-            stop.set()  # Meta says stop: start no more of this batch
-
-    started: list[tuple[int, str, str, Future]] = []
-    for index, (recipient, wa_id, language) in enumerate(batch):
-        pacer.wait_until(first + index * pacer.interval)
-        if stop.is_set():
-            break
-        future = pool.submit(_in_app, app, announcement, client, wa_id, language)
-        future.add_done_callback(on_done)
-        started.append((recipient, wa_id, language, future))
-    outcomes = [Outcome(recipient, PENDING) for recipient, _, _ in batch[len(started) :]]  # never sent
+def _outcomes(announcement, client, pacer, batch, started, stop) -> tuple[list[Outcome], str | None]:
+    """Every recipient's outcome once its send answered (never started: pending again), and a pause reason."""
+    outcomes = [Outcome(recipient, PENDING) for recipient, _, _ in batch[len(started) :]]
     reason = None
-    for recipient, wa_id, language, future in started:
+    for (recipient, wa_id, language), future in zip(batch, started, strict=False):
         error = future.exception()
+        message_id = None
         if isinstance(error, GraphError) and error.code in BACK_OFF and not stop.is_set():
             error, message_id = _retry(announcement, client, wa_id, language, pacer)
         elif error is None:
