@@ -62,6 +62,9 @@ LEASE = timedelta(seconds=30)
 BUSY = "busy"
 # Rate limits: wait and try the same recipient again, a few times.
 BACK_OFF = frozenset({130429, 131056})
+# Batches claimed at once: the one going out and two waiting (half a second at 80/s and batches of 20), which a
+# killed sender leaves in doubt.
+AHEAD = 3
 TIER_USED_UP = "tier: the number's unique users for 24 h are used up"
 
 
@@ -283,19 +286,14 @@ class Dispatcher(threading.Thread):
     """Starts each claimed batch's sends at the number's slots while the caller claims and records the others.
 
     The database work of one batch (recording its outcomes, claiming the next) happens while the batch before
-    is still going out, so the pace never waits for it; a sender killed meanwhile leaves two batches in doubt.
+    is still going out, so the pace never waits for it; a sender killed meanwhile leaves those claimed (`AHEAD` batches) in doubt.
     """
 
     def __init__(self, app: Flask, pool: ThreadPoolExecutor, client: GraphClient, announcement: Announcement,
                  pacer: Pacer):  # fmt: skip
         super().__init__(name="broadcast-dispatcher", daemon=True)
-        self.app, self.pool, self.client, self.announcement, self.pacer = (
-            app,
-            pool,
-            client,
-            announcement,
-            pacer,
-        )
+        self.app, self.pool, self.client = app, pool, client
+        self.announcement, self.pacer = announcement, pacer
         self.claimed: queue.Queue = queue.Queue()  # batches to send, in order (the caller keeps two at most)
         self.dispatched: queue.Queue = queue.Queue()  # (batch, started sends, RedisError or None)
         self.stop = threading.Event()  # Meta said stop, an officer paused, or the caller gave up
@@ -305,20 +303,30 @@ class Dispatcher(threading.Thread):
             if self.stop.is_set():
                 self.dispatched.put((batch, [], None))
                 continue
-            try:
-                first = self.pacer.reserve(len(batch))
-            except RedisError as error:
-                self.dispatched.put((batch, [], error))
-                continue
             started: list[Future] = []
-            for index, (_, wa_id, language) in enumerate(batch):
-                self.pacer.wait_until(first + index * self.pacer.interval)
-                if self.stop.is_set():
-                    break
-                future = self.pool.submit(_in_app, self.app, self.announcement, self.client, wa_id, language)
-                future.add_done_callback(self._on_done)
-                started.append(future)
+            try:
+                self._dispatch(batch, started)
+            except RedisError as error:
+                self.dispatched.put((batch, started, error))
+                continue
             self.dispatched.put((batch, started, None))
+
+    def _dispatch(self, batch: list[tuple[int, str, str]], started: list[Future]) -> None:
+        pacer = self.pacer
+        first, base = pacer.reserve(len(batch)), 0
+        for index, (_, wa_id, language) in enumerate(batch):
+            slot = first + (index - base) * pacer.interval
+            if pacer.clock() > slot + pacer.interval / 2:
+                # Late (a busy machine): that slot has passed. Sending now would bunch sends above the rate,
+                # so the rest of the batch takes fresh slots after everyone else's.
+                first, base = pacer.reserve(len(batch) - index), index
+                slot = first
+            pacer.wait_until(slot)
+            if self.stop.is_set():
+                return
+            future = self.pool.submit(_in_app, self.app, self.announcement, self.client, wa_id, language)
+            future.add_done_callback(self._on_done)
+            started.append(future)
 
     def _on_done(self, future: Future) -> None:
         error = future.exception()
@@ -352,8 +360,8 @@ def _send_all(broadcast: Broadcast, client: GraphClient, pacer: Pacer | None) ->
         dispatcher.start()
         try:
             while True:
-                # Keep one claimed batch waiting behind the one going out.
-                while reason is None and in_flight < 2 and not dispatcher.stop.is_set():
+                # Keep claimed batches waiting behind the one going out, so the dispatcher never waits for us.
+                while reason is None and in_flight < AHEAD and not dispatcher.stop.is_set():
                     if room is not None and room <= 0:
                         if in_flight == 0 and _pending_left(broadcast.id):
                             reason = TIER_USED_UP
