@@ -375,4 +375,4 @@ def test_two_broadcasts_at_once_from_one_number_share_its_rate(revenue, standin)
     # 44 sends at one number's 20/s take 2.15 s; each broadcast at a full 20/s of its own would take 1.05 s.
     assert stamps[-1] - stamps[0] >= 0.9 * 43 / 20
     busiest = max(sum(1 for t in stamps if start <= t < start + 1.0) for start in stamps)
-    assert busiest <= 24, busiest  # 20 a second, with a little slack for a busy machine; unshared it is 40
+    assert busiest <= 28, busiest  # 20 a second, with slack for a busy machine; unshared it is about 40
