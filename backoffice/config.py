@@ -93,7 +93,7 @@ class Config:
         # A sender claims and records this many recipients per database round trip (a sender killed mid-batch
         # leaves at most this many in doubt), with up to BROADCAST_SENDERS Graph API calls in flight at once.
         self.BROADCAST_BATCH = int(env.get("BROADCAST_BATCH", "20"))
-        self.BROADCAST_SENDERS = int(env.get("BROADCAST_SENDERS", "4"))
+        self.BROADCAST_SENDERS = int(env.get("BROADCAST_SENDERS", "2"))
         # Redis key prefix of each business number's next free sending slot, shared by all its broadcasts.
         self.BROADCAST_PACE_PREFIX = env.get("BROADCAST_PACE_PREFIX", "seva:wa:pace")
         # Where the WhatsApp channel keeps Meta's statuses per message (bot/whatsapp/dedup.py), read for reports.

@@ -289,14 +289,15 @@ class Dispatcher(threading.Thread):
     is still going out, so the pace never waits for it; a sender killed meanwhile leaves those claimed (`AHEAD` batches) in doubt.
     """
 
-    def __init__(self, app: Flask, pool: ThreadPoolExecutor, client: GraphClient, announcement: Announcement,
-                 pacer: Pacer):  # fmt: skip
+    def __init__(self, app: Flask, pool: ThreadPoolExecutor, senders: int, client: GraphClient,
+                 announcement: Announcement, pacer: Pacer):  # fmt: skip
         super().__init__(name="broadcast-dispatcher", daemon=True)
         self.app, self.pool, self.client = app, pool, client
         self.announcement, self.pacer = announcement, pacer
         self.claimed: queue.Queue = queue.Queue()  # batches to send, in order (the caller keeps two at most)
         self.dispatched: queue.Queue = queue.Queue()  # (batch, started sends, RedisError or None)
         self.stop = threading.Event()  # Meta said stop, an officer paused, or the caller gave up
+        self.free = threading.Semaphore(senders)  # sender threads not busy with a send
 
     def run(self) -> None:
         while (batch := self.claimed.get()) is not None:
@@ -315,6 +316,8 @@ class Dispatcher(threading.Thread):
         pacer = self.pacer
         first, base = pacer.reserve(len(batch)), 0
         for index, (_, wa_id, language) in enumerate(batch):
+            # Only with a sender free: a send queued behind busy ones would go late, in a bunch with others.
+            self.free.acquire()
             slot = first + (index - base) * pacer.interval
             if pacer.clock() > slot + pacer.interval / 2:
                 # Late (a busy machine): that slot has passed. Sending now would bunch sends above the rate,
@@ -323,12 +326,14 @@ class Dispatcher(threading.Thread):
                 slot = first
             pacer.wait_until(slot)
             if self.stop.is_set():
+                self.free.release()
                 return
             future = self.pool.submit(_in_app, self.app, self.announcement, self.client, wa_id, language)
             future.add_done_callback(self._on_done)
             started.append(future)
 
     def _on_done(self, future: Future) -> None:
+        self.free.release()
         error = future.exception()
         if isinstance(error, GraphError) and error.code in PAUSE_CODES:
             self.stop.set()  # Meta says stop: start no more
@@ -355,8 +360,9 @@ def _send_all(broadcast: Broadcast, client: GraphClient, pacer: Pacer | None) ->
     in_flight = 0
     # A few sends in flight at once, each started at its own slot: the Graph API's answer time then does not
     # slow the pace (one at a time, a 15 ms answer alone would cap it at 66/s).
-    with ThreadPoolExecutor(config["BROADCAST_SENDERS"], thread_name_prefix="broadcast") as pool:
-        dispatcher = Dispatcher(current_app._get_current_object(), pool, client, announcement, pacer)
+    senders = config["BROADCAST_SENDERS"]
+    with ThreadPoolExecutor(senders, thread_name_prefix="broadcast") as pool:
+        dispatcher = Dispatcher(current_app._get_current_object(), pool, senders, client, announcement, pacer)
         dispatcher.start()
         try:
             while True:
