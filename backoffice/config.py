@@ -90,8 +90,8 @@ class Config:
         # unique users per 24 h (1000, 10000, 100000; 0 for unlimited).
         self.BROADCAST_RATE = float(env.get("BROADCAST_RATE", "80"))
         self.WHATSAPP_TIER_LIMIT = int(env.get("WHATSAPP_TIER_LIMIT", "1000"))
-        # A sender claims and records this many recipients per database round trip (a sender killed mid-batch
-        # leaves at most this many in doubt), with up to BROADCAST_SENDERS Graph API calls in flight at once.
+        # A sender claims and records this many recipients per database round trip (a sender killed mid-send
+        # leaves at most three batches in doubt), with up to BROADCAST_SENDERS Graph API calls in flight at once.
         self.BROADCAST_BATCH = int(env.get("BROADCAST_BATCH", "20"))
         self.BROADCAST_SENDERS = int(env.get("BROADCAST_SENDERS", "2"))
         # Redis key prefix of each business number's next free sending slot, shared by all its broadcasts.
