@@ -90,6 +90,12 @@ class Config:
         # unique users per 24 h (1000, 10000, 100000; 0 for unlimited).
         self.BROADCAST_RATE = float(env.get("BROADCAST_RATE", "80"))
         self.WHATSAPP_TIER_LIMIT = int(env.get("WHATSAPP_TIER_LIMIT", "1000"))
+        # A sender claims and records this many recipients per database round trip (a sender killed mid-send
+        # leaves at most three batches in doubt), with up to BROADCAST_SENDERS Graph API calls in flight at once.
+        self.BROADCAST_BATCH = int(env.get("BROADCAST_BATCH", "20"))
+        self.BROADCAST_SENDERS = int(env.get("BROADCAST_SENDERS", "2"))
+        # Redis key prefix of each business number's next free sending slot, shared by all its broadcasts.
+        self.BROADCAST_PACE_PREFIX = env.get("BROADCAST_PACE_PREFIX", "seva:wa:pace")
         # Where the WhatsApp channel keeps Meta's statuses per message (bot/whatsapp/dedup.py), read for reports.
         self.WHATSAPP_STATUS_PREFIX = env.get("WHATSAPP_STATUS_PREFIX", "seva:wa:status")
         # Outgoing mail (email opt-in): aiosmtpd on loopback in development and tests, a real relay in production.
@@ -198,6 +204,8 @@ class Config:
         self.REMINDER_BILL_BEFORE_DAYS = int(env.get("REMINDER_BILL_BEFORE_DAYS", "3"))
         self.REMINDER_TAX_BEFORE_DAYS = int(env.get("REMINDER_TAX_BEFORE_DAYS", "14"))
         self.REMINDER_LICENCE_BEFORE_DAYS = int(env.get("REMINDER_LICENCE_BEFORE_DAYS", "30"))
+        # A certificate issued this many days ago whose PDF the citizen never got is reminded (once).
+        self.REMINDER_CERTIFICATE_AFTER_DAYS = int(env.get("REMINDER_CERTIFICATE_AFTER_DAYS", "3"))
         # MCD's property tax falls due on this month-day of each financial year (the rebate's last day).
         self.PROPERTY_TAX_DUE = env.get("PROPERTY_TAX_DUE", "06-30")
         # An unsent outbox task this old is the relay's: its own commit's send failed (or its process died).
