@@ -1,7 +1,7 @@
 """When a citizen first got their certificate's PDF (for the "ready but not downloaded" reminder)
 
 Revision ID: h15
-Revises: i18
+Revises: h16
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "h15"
-down_revision = "i18"
+down_revision = "h16"
 branch_labels = None
 depends_on = None
 
