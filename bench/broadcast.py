@@ -80,6 +80,7 @@ def conversation(standin: str, wa_id: str) -> list[float]:
 
 def run(citizens: int, kill_after: float, tier: int) -> dict:
     """Run the whole scenario; return the figures."""
+    load_before = os.getloadavg()
     pg = PostgresServer(settings=("shared_buffers=256MB", "synchronous_commit=off")).start()
     redis_port = free_port()
     redis_cmd = [
@@ -186,6 +187,8 @@ def run(citizens: int, kill_after: float, tier: int) -> dict:
         "over_ideal_percent": round(100 * (sending - ideal) / ideal, 2),
         "kill_after_seconds": kill_after, "recovery_gap_seconds": round(recovery, 1),
         "wall_seconds": round(finished - started, 1), "killed_at_seconds": round(killed_at - started, 1),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }  # fmt: skip
 
 
