@@ -2,7 +2,7 @@
 number's tier of unique users per 24 h, each recipient once.
 
 Recipients are taken a batch at a time: one statement claims them (pending → claimed, skipping rows another
-sender holds), one checks their consent, the batch goes out at the number's pace, and one statement records
+sender holds), one checks their consent, the batch goes out as fast as the number's one-second window lets it, and one statement records
 the outcomes. A resumed or re-delivered send skips everyone already done; a sender killed mid-batch leaves
 its batch claimed, and the next sender marks those in doubt rather than risk sending anyone twice. Quality
 and tier errors pause the broadcast; errors that mean "this number cannot receive" mark the recipient
@@ -299,7 +299,8 @@ def _pending_left(broadcast_id: int) -> bool:
 
 
 class Dispatcher(threading.Thread):
-    """Starts each claimed batch's sends at the number's slots while the caller claims and records the others.
+    """Starts each claimed batch's sends as the number's window frees places while the caller claims and records
+    the others.
 
     The database work of one batch (recording its outcomes, claiming the next) happens while the batch before
     is still going out, so the pace never waits for it; a sender killed meanwhile leaves those claimed (`AHEAD` batches) in doubt.
@@ -378,8 +379,8 @@ def _send_all(broadcast: Broadcast, client: GraphClient) -> str:
     )
     reason = None  # why this run stops early: a pause reason, PAUSED (by an officer) or BUSY (Redis away)
     in_flight = 0
-    # A few sends in flight at once, each started at its own slot: the Graph API's answer time then does not
-    # slow the pace (one at a time, a 15 ms answer alone would cap it at 66/s).
+    # A few sends in flight at once, each started as the window frees a place: the Graph API's answer time then
+    # does not slow the pace (one at a time, a 15 ms answer alone would cap it at 66/s).
     senders = config["BROADCAST_SENDERS"]
     with ThreadPoolExecutor(senders, thread_name_prefix="broadcast") as pool:
         dispatcher = Dispatcher(

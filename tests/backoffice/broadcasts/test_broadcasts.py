@@ -11,10 +11,10 @@ from PIL import Image
 from backoffice.broadcasts import services
 from backoffice.broadcasts.models import Broadcast, BroadcastRecipient
 from backoffice.broadcasts.sending import NumberWindow, record_statuses, send
-from backoffice.jobs.redis_client import redis_client
 from backoffice.consent import services as consent
 from backoffice.demo import samples as demo
 from backoffice.extensions import db
+from backoffice.jobs.redis_client import redis_client
 from backoffice.people.models import User
 from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, add_user, consents, csrf_token
 from tests.backoffice.notifications.test_notifications import received
@@ -125,11 +125,15 @@ def test_a_send_in_flight_holds_its_place_until_answered_or_its_hold_runs_out(re
         sends = window(rate=2)
         assert sends.try_take("a", at=10.0) == sends.try_take("b", at=10.0) == 0.0
         sends.done("b", at=10.5)
-        assert sends.try_take("c", at=11.4) == pytest.approx(0.1)  # "b"'s place frees a second after its answer
+        assert sends.try_take("c", at=11.4) == pytest.approx(
+            0.1
+        )  # "b"'s place frees a second after its answer
         assert sends.try_take("c", at=11.5) == 0.0
         # "a" is still out (its answer could be stamped at any moment): its place stays taken ...
         assert sends.try_take("d", at=12.0) == pytest.approx(28.0)
-        assert sends.try_take("d", at=40.0) == 0.0  # ... until its 30 s hold runs out (a killed sender's send)
+        assert (
+            sends.try_take("d", at=40.0) == 0.0
+        )  # ... until its 30 s hold runs out (a killed sender's send)
 
 
 @pytest.mark.parametrize("answer_after", [0.0, 0.004, 0.3])
