@@ -15,6 +15,7 @@ from backoffice.config import Config
 from tests.backoffice.conftest import PASSWORD, add_user
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.e2e.phone import tap_where, text_of
+from tests.e2e.screenshots import phone_screenshot
 
 REVENUE_NUMBER = "100000000000002"
 
@@ -124,11 +125,5 @@ def test_two_officers_one_claims_answers_from_the_browser_and_hands_back(stack, 
         [menu_again] = person.send({"type": "text", "text": "menu"})
         assert "How can I help you today?" in text_of(menu_again)
 
-        phone = browser.new_page(viewport={"width": 780, "height": 900})
-        phone.goto(stack.standin_url + "/")
-        phone.select_option("#number", REVENUE_NUMBER)
-        phone.fill("#mobile", citizen)
-        phone.dispatch_event("#mobile", "change")
-        expect(phone.locator("#chat")).to_contain_text("handed you back", timeout=20000)
-        phone.screenshot(path=str(SCREENSHOTS / "phone_handover.png"), full_page=True)
         browser.close()
+    phone_screenshot(stack, citizen, "handover.png", (REVENUE_NUMBER,))
