@@ -20,6 +20,21 @@ from tests.servers import ROOT
 ENV = "SEVA_SCREENSHOTS"
 MAX_BYTES = 150_000
 GAP = 16  # pixels between two phones
+MAX_PHONE_HEIGHT = 1800
+# Drops the rows before the first one holding the text, and lets the phone grow to show the rest (up to a cap).
+SHOW_SINCE = f"""(needle) => {{
+  const chat = document.getElementById('chat');
+  const rows = [...chat.children];
+  const first = rows.findIndex((row) => row.textContent.includes(needle));
+  if (first < 0) throw new Error('no message holds ' + needle);
+  rows.slice(0, first).forEach((row) => row.remove());
+  const phone = document.querySelector('.phone');
+  phone.style.height = 'auto';
+  chat.style.flex = 'none';
+  chat.style.overflow = 'visible';
+  // Too long a flow keeps its end, as the phone would.
+  while (phone.offsetHeight > {MAX_PHONE_HEIGHT} && chat.children.length > 1) chat.firstElementChild.remove();
+}}"""
 
 
 def target_dir() -> Path | None:
@@ -32,9 +47,13 @@ def target_dir() -> Path | None:
 
 
 def phone_screenshot(
-    stack, citizen: str, name: str, numbers: tuple[str, ...] = (GENERAL_NUMBER,)
+    stack, citizen: str, name: str, numbers: tuple[str, ...] = (GENERAL_NUMBER,), since: str | None = None
 ) -> Path | None:
-    """Save `name` (a .png) showing the end of `citizen`'s chat on each department number; the path, if taken."""
+    """Save `name` (a .png) showing `citizen`'s chat on each department number; the path, if taken.
+
+    The phone shows the end of the chat, as the citizen sees it; with `since`, it is stretched to show the whole
+    flow from the first message holding that text.
+    """
     directory = target_dir()
     if directory is None:
         return None
@@ -45,7 +64,7 @@ def phone_screenshot(
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for number in numbers:
-                shots.append(_phone(browser, stack, citizen, number))
+                shots.append(_phone(browser, stack, citizen, number, since))
         finally:
             browser.close()
     directory.mkdir(parents=True, exist_ok=True)
@@ -54,11 +73,11 @@ def phone_screenshot(
     return path
 
 
-def _phone(browser, stack, citizen: str, number: str) -> Image.Image:
+def _phone(browser, stack, citizen: str, number: str, since: str | None) -> Image.Image:
     """The phone element once it shows every message of the conversation on `number`, scrolled to the end."""
     messages = stack.get(f"/_standin/conversations/{citizen}?after=0&wait=0")["messages"]
     expected = sum(m.get("phone_number_id") == number for m in messages)
-    page = browser.new_page(viewport={"width": 800, "height": 900})
+    page = browser.new_page(viewport={"width": 800, "height": MAX_PHONE_HEIGHT + 100})
     page.goto(stack.standin_url + "/")
     page.wait_for_selector(f'#number option[value="{number}"]', state="attached")
     page.select_option("#number", number)

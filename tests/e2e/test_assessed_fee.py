@@ -71,7 +71,7 @@ def test_an_assessed_late_fee_is_asked_for_in_chat_paid_on_the_gateway_and_the_a
     )
     [status] = person.say(f"status {number}")
     assert number in text_of(status) and "Payment pending" not in text_of(status)
-    phone_screenshot(stack, citizen, "assessed-fee.png")
+    phone_screenshot(stack, citizen, "assessed-fee.png", since="has assessed a fee")
 
 
 def person_says(person: Citizen, text: str) -> int:

@@ -131,7 +131,7 @@ def test_an_officers_query_is_answered_with_text_and_a_photo_and_the_officer_see
         answer_document = next(d for d in application.documents if d.requirement == "query_answer")
     assert f"/documents/{answer_document.id}" in page
     assert "Query answered" in officer.page("/queue")
-    phone_screenshot(stack, citizen, "query-answer.png")
+    phone_screenshot(stack, citizen, "query-answer.png", since="has a question about your application")
 
 
 def test_withdrawing_in_chat_and_a_second_time(stack, citizen):
@@ -149,7 +149,7 @@ def test_withdrawing_in_chat_and_a_second_time(stack, citizen):
     assert "कोई खुला आवेदन नहीं" in text_of(none)
     [status] = person.say("status")
     assert number in text_of(status) and "वापस लिया गया" in text_of(status)
-    phone_screenshot(stack, citizen, "withdraw.png")
+    phone_screenshot(stack, citizen, "withdraw.png", since="withdraw my application")
 
 
 def death_certificate_at(stack, field_id: str) -> tuple[Citizen, str, dict]:

@@ -126,4 +126,4 @@ def test_two_officers_one_claims_answers_from_the_browser_and_hands_back(stack, 
         assert "How can I help you today?" in text_of(menu_again)
 
         browser.close()
-    phone_screenshot(stack, citizen, "handover.png", (REVENUE_NUMBER,))
+    phone_screenshot(stack, citizen, "handover.png", (REVENUE_NUMBER,), since="passing your conversation")

@@ -132,4 +132,4 @@ def test_an_officer_reply_after_the_window_closed_goes_as_a_template_and_is_deli
         ):
             time.sleep(0.2)
         assert 'class="outcome">read' in browser.get(f"/inbox/{handover}").text
-    phone_screenshot(stack, citizen, "reengagement.png", (REVENUE_NUMBER,))
+    phone_screenshot(stack, citizen, "reengagement.png", (REVENUE_NUMBER,), since="talk to a person")
