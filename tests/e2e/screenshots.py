@@ -84,6 +84,8 @@ def _phone(browser, stack, citizen: str, number: str, since: str | None) -> Imag
     page.fill("#mobile", citizen)
     page.dispatch_event("#mobile", "change")
     page.wait_for_function("n => document.querySelectorAll('#chat > li').length >= n", arg=expected)
+    if since:
+        page.evaluate(SHOW_SINCE, since)
     page.evaluate(
         "() => { const chat = document.getElementById('chat'); chat.scrollTop = chat.scrollHeight; }"
     )
