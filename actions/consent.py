@@ -15,7 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice_api import FAILURES, backoffice
-from actions.turn import Turn, citizen_of, language_of, latest_turn
+from actions.csc_counter import consent_on_whatsapp
+from actions.turn import Turn, citizen_of, csc_session, language_of, latest_turn
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ async def withdraw_consent(dispatcher: CollectingDispatcher, tracker: Tracker, t
 
 async def offer_updates(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """After a citizen's first application, ask once whether they want its updates on WhatsApp."""
+    if csc_session(tracker):
+        return  # made at a counter: its updates go by SMS whatever the citizen chose for WhatsApp
     try:
         profile = await backoffice.citizen(citizen_of(tracker))
         if profile is None or profile["consent"]["updates"]:
@@ -106,6 +109,9 @@ async def offer_updates(dispatcher: CollectingDispatcher, tracker: Tracker) -> N
 
 async def consent_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Answer an `opt_in` or `opt_out` message, wherever in the conversation it comes."""
+    if csc_session(tracker):  # an operator cannot agree to WhatsApp messages for the citizen
+        consent_on_whatsapp(dispatcher, language_of(tracker))
+        return
     turn = latest_turn(tracker)
     if turn.intent == "opt_out":
         await withdraw_consent(dispatcher, tracker, turn)

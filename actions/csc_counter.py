@@ -36,6 +36,13 @@ FEE_ASSESSED = Text(
     hi="सरकारी शुल्क विभाग बाद में तय करेगा; सीएससी सेवा शुल्क {charge} है।",
 )
 
+CONSENT_ON_WHATSAPP = Text(
+    en="Status updates on applications made at a CSC reach the citizen by SMS. WhatsApp reminders and updates are "
+    "started or stopped by the citizen from their own WhatsApp, by sending START or STOP there.",
+    hi="सीएससी पर किए गए आवेदनों की स्थिति की जानकारी नागरिक को एसएमएस से मिलती है। व्हाट्सऐप पर रिमाइंडर और अपडेट "
+    "नागरिक स्वयं अपने व्हाट्सऐप से START या STOP भेजकर शुरू या बंद करते हैं।",
+)
+
 
 def _amounts(total_paise: int) -> dict[str, str]:
     return {
@@ -65,3 +72,8 @@ def ask_to_collect(dispatcher: CollectingDispatcher, total_paise: int, language:
 def fee_at_counter(dispatcher: CollectingDispatcher, language: str) -> None:
     """A payment asked for in the chat: at a CSC it is taken at the counter."""
     dispatcher.utter_message(text=FEE_AT_COUNTER.get(language))
+
+
+def consent_on_whatsapp(dispatcher: CollectingDispatcher, language: str) -> None:
+    """START or STOP typed at a counter: consent to WhatsApp messages is the citizen's own step on WhatsApp."""
+    dispatcher.utter_message(text=CONSENT_ON_WHATSAPP.get(language))

@@ -90,6 +90,12 @@ class Config:
         # unique users per 24 h (1000, 10000, 100000; 0 for unlimited).
         self.BROADCAST_RATE = float(env.get("BROADCAST_RATE", "80"))
         self.WHATSAPP_TIER_LIMIT = int(env.get("WHATSAPP_TIER_LIMIT", "1000"))
+        # A sender claims and records this many recipients per database round trip (a sender killed mid-send
+        # leaves at most three batches in doubt), with up to BROADCAST_SENDERS Graph API calls in flight at once.
+        self.BROADCAST_BATCH = int(env.get("BROADCAST_BATCH", "20"))
+        self.BROADCAST_SENDERS = int(env.get("BROADCAST_SENDERS", "2"))
+        # Redis key prefix of each business number's next free sending slot, shared by all its broadcasts.
+        self.BROADCAST_PACE_PREFIX = env.get("BROADCAST_PACE_PREFIX", "seva:wa:pace")
         # Where the WhatsApp channel keeps Meta's statuses per message (bot/whatsapp/dedup.py), read for reports.
         self.WHATSAPP_STATUS_PREFIX = env.get("WHATSAPP_STATUS_PREFIX", "seva:wa:status")
         # Outgoing mail (email opt-in): aiosmtpd on loopback in development and tests, a real relay in production.
@@ -132,6 +138,7 @@ class Config:
                 "backoffice.rights.tasks",
                 "backoffice.breach.tasks",
                 "backoffice.trainer.tasks",
+                "backoffice.reports.tasks",
             ],
             "beat_schedule": {
                 # Tasks written to the outbox while the broker was down (backoffice/jobs/after_commit.py).
@@ -164,6 +171,19 @@ class Config:
                     "task": "backoffice.reminders.tasks.send_due_reminders",
                     "schedule": float(env.get("REMINDER_SWEEP_SECONDS", "900")),
                 },
+                # The dashboard's and reports' counts of applications (reports/daily.py): readers never recount, so
+                # the applications tile follows a submission within this interval plus one refresh. A refresh the
+                # workers could not start within its interval is dropped: the next one counts the same changes.
+                "refresh-daily-counts": {
+                    "task": "backoffice.reports.tasks.refresh_daily_counts",
+                    "schedule": float(env.get("DAILY_REFRESH_SECONDS", "5")),
+                    "options": {"expires": float(env.get("DAILY_REFRESH_SECONDS", "5"))},
+                },
+                # Saved reports whose mailing time has come (reports/mailing.py).
+                "send-scheduled-reports": {
+                    "task": "backoffice.reports.tasks.send_scheduled_reports",
+                    "schedule": float(env.get("REPORT_MAIL_SWEEP_SECONDS", "300")),
+                },
                 # Misunderstood messages the bot queued reach the trainer inbox.
                 "drain-trainer-captures": {
                     "task": "backoffice.trainer.tasks.drain_captures",
@@ -184,6 +204,8 @@ class Config:
         self.REMINDER_BILL_BEFORE_DAYS = int(env.get("REMINDER_BILL_BEFORE_DAYS", "3"))
         self.REMINDER_TAX_BEFORE_DAYS = int(env.get("REMINDER_TAX_BEFORE_DAYS", "14"))
         self.REMINDER_LICENCE_BEFORE_DAYS = int(env.get("REMINDER_LICENCE_BEFORE_DAYS", "30"))
+        # A certificate issued this many days ago whose PDF the citizen never got is reminded (once).
+        self.REMINDER_CERTIFICATE_AFTER_DAYS = int(env.get("REMINDER_CERTIFICATE_AFTER_DAYS", "3"))
         # MCD's property tax falls due on this month-day of each financial year (the rebate's last day).
         self.PROPERTY_TAX_DUE = env.get("PROPERTY_TAX_DUE", "06-30")
         # An unsent outbox task this old is the relay's: its own commit's send failed (or its process died).
@@ -218,8 +240,11 @@ class Config:
         # The dashboard's live stream: how often it looks for changes, and how long one connection lasts.
         self.DASHBOARD_TICK_SECONDS = float(env.get("DASHBOARD_TICK_SECONDS", "2"))
         self.DASHBOARD_STREAM_SECONDS = float(env.get("DASHBOARD_STREAM_SECONDS", "300"))
-        # At most this often (seconds, per process) a reader brings the daily counts of applications up to date.
-        self.DAILY_REFRESH_SECONDS = float(env.get("DAILY_REFRESH_SECONDS", "5"))
+        # Scheduled reports go only to addresses on these domains (subdomains included), at this hour (IST),
+        # with at most this many rows attached.
+        self.REPORT_MAIL_DOMAINS = env.get("REPORT_MAIL_DOMAINS", "delhi.gov.in,nic.in")
+        self.REPORT_MAIL_HOUR = int(env.get("REPORT_MAIL_HOUR", "7"))
+        self.REPORT_MAIL_MAX_ROWS = int(env.get("REPORT_MAIL_MAX_ROWS", "100000"))
         # Bearer token Prometheus sends to /metrics; empty refuses every scrape.
         self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
         self._trainer_settings(env, home)
@@ -333,6 +358,5 @@ class TestConfig(Config):
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ISSUE_ON_APPROVAL = False
         self.ACKNOWLEDGE_ON_SUBMIT = False
-        self.DAILY_REFRESH_SECONDS = 0  # every read sees every change, so tests can check figures at once
         for key, value in overrides.items():
             setattr(self, key, value)

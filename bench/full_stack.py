@@ -38,6 +38,35 @@ START_TIMEOUT = 300
 WORKER_READY = "ready."
 
 
+def _process_table() -> dict[int, tuple[int, float]]:
+    """Every process's parent and CPU seconds (user + system, its reaped children included): {pid: (ppid, s)}."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        # After the command: state, ppid, ..., utime (12th), stime, cutime, cstime.
+        table[int(entry.name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / ticks)
+    return table
+
+
+def cpu_of(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each named process together with all its descendants."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+
+    def total(pid: int) -> float:
+        return table.get(pid, (0, 0.0))[1] + sum(total(child) for child in children.get(pid, []))
+
+    return {name: total(pid) for name, pid in roots.items()}
+
+
 class RoundRobinPoster(WebhookPoster):
     """Posts each of the stand-in's status webhooks to the next Rasa instance, as a load balancer would."""
 
@@ -69,7 +98,13 @@ class Stack:
         self.env: dict[str, str] = {}
         self.api: CloudApi | None = None
         self._procs: list[subprocess.Popen] = []
+        self._named: dict[str, int] = {}
         self._exit = AsyncExitStack()
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds each part of the stack (and this bench, with the stand-in) has used so far."""
+        # The bench's own threads only: every other part is a child of this process.
+        return {**cpu_of(self._named), "bench": time.process_time()}
 
     def webhook_url(self) -> str:
         """The webhook of the next Rasa instance in turn."""
@@ -123,6 +158,7 @@ class Stack:
         self.logs.mkdir(parents=True, exist_ok=True)
         postgres = await asyncio.to_thread(PostgresServer().start)
         self._exit.callback(postgres.stop)
+        self._named["postgres"] = postgres.process.pid
         self.env = env = self._environment(postgres.create_database("seva"))
         flask = [str(VENV / "python"), "-m", "flask", "--app", "backoffice.app"]
         await asyncio.to_thread(
@@ -135,31 +171,35 @@ class Stack:
             timeout=120,
         )
         await self._start_standin()
-        self._procs.append(
+        self._add("redis",
             start(["redis-server", "--port", str(self.ports["redis"]), "--bind", "127.0.0.1", "--save", "",
                    "--appendonly", "no"], env, self.logs / "redis.log")
         )  # fmt: skip
         # gunicorn as docker-compose runs the back-office (4 sync workers), not Flask's development server.
-        self._procs.append(
+        self._add("back-office",
             start([str(VENV / "gunicorn"), "backoffice.app:create_app()", "--workers", "4",
                    "--bind", f"127.0.0.1:{self.ports['backoffice']}"], env, self.logs / "backoffice.log")
         )  # fmt: skip
-        self._procs.append(
+        self._add("celery",
             start([str(VENV / "celery"), "-A", "backoffice.worker", "worker", "--concurrency", "2",
                    "--prefetch-multiplier", "1", "--loglevel", "INFO"], env, self.logs / "worker.log")
         )  # fmt: skip
-        self._procs.append(
+        self._add("actions",
             start([str(RASA_VENV / "rasa"), "run", "actions", "--actions", "actions",
                    "--port", str(self.ports["actions"])], env, self.logs / "actions.log")
         )  # fmt: skip
         for index in range(self.rasa_instances):
-            self._procs.append(
+            self._add(f"rasa{index}",
                 start([str(RASA_VENV / "rasa"), "run", "--model", str(MODEL), "--enable-api",
                        "--auth-token", env["RASA_TOKEN"], "--credentials", "credentials.yml",
                        "--endpoints", "endpoints.yml", "--port", str(self.ports[f"rasa{index}"])],
                       env, self.logs / f"rasa{index}.log")
             )  # fmt: skip
         await asyncio.to_thread(self._wait_until_up)
+
+    def _add(self, name: str, process: subprocess.Popen) -> None:
+        self._procs.append(process)
+        self._named[name] = process.pid
 
     async def _start_standin(self) -> None:
         settings = Settings(

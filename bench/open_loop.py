@@ -436,8 +436,14 @@ async def seva_run(config: Config) -> tuple[list[Message], dict]:
             message.posted = time.time()
             message.status, message.ack_ms = await poster.post(body)
 
+        cpu_before = stack.cpu_seconds()
         await open_loop(messages, deliver)
         await drain(outbox, citizens, messages[-1].scheduled + REPLY_LIMIT + QUIET)
+        cpu_after = stack.cpu_seconds()
+        # CPU per message, by part: on 2 cores, 80 msg/s leaves 25 ms of CPU per message for all of them.
+        extra["cpu_ms_per_message"] = " ".join(
+            f"{name}={(cpu_after[name] - cpu_before[name]) * 1000 / len(messages):.1f}" for name in cpu_after
+        )
         reads = asyncio.Semaphore(8)
 
         async def read(citizen: Citizen, url: str) -> None:

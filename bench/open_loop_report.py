@@ -63,6 +63,8 @@ class Summary:
     template_bytes: int = 0
     history_events: int = 0
     history_bytes: int = 0
+    # CPU ms per message from the first message to the last reply, by part ("rasa0=21.3 actions=4.0 ...").
+    cpu_ms_per_message: str = ""
 
     def table(self) -> str:
         """The run as a small text table."""
@@ -116,6 +118,8 @@ class Summary:
             ),
             ("mix", self.mix),
         ]
+        if self.cpu_ms_per_message:
+            rows.append(("CPU ms per message", self.cpu_ms_per_message))
         width = max(len(name) for name, _ in rows)
         return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
@@ -153,6 +157,17 @@ def append_summary(path: Path, summary: Summary) -> None:
     """Add the run's row to the summary CSV, writing the header into a new file."""
     row = {name: getattr(summary, name) for name in columns()}
     new = not path.exists()
+    if not new:
+        with path.open(newline="") as old:
+            reader = csv.DictReader(old)
+            if (
+                reader.fieldnames != columns()
+            ):  # a column was added since: rewrite the rows under the new header
+                rows = list(reader)
+                with path.open("w", newline="") as out:
+                    writer = csv.DictWriter(out, fieldnames=columns(), restval="")
+                    writer.writeheader()
+                    writer.writerows({k: r.get(k, "") for k in columns()} for r in rows)
     with path.open("a", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=columns())
         if new:

@@ -20,7 +20,25 @@ from rasa.utils.endpoints import EndpointConfig
 # Seconds between looks at the queue while another turn of the conversation runs; Rasa waits a whole second.
 POLL_SECONDS = 0.02
 
-_TAKE = """
+# Drop expired tickets from the front of KEYS[queue] and answer the first live one (false when empty).
+_FIRST_LIVE = """
+local function first_live(queue)
+  local now = redis.call('TIME')
+  local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  for _, member in ipairs(redis.call('ZRANGE', queue, 0, -1)) do
+    if tonumber(string.match(member, ':(%d+)$')) < now_ms then
+      redis.call('ZREM', queue, member)
+    else
+      return member
+    end
+  end
+  return false
+end
+"""
+# Take a ticket and answer it with the queue's head, so an uncontended turn needs one call to start.
+_TAKE = (
+    _FIRST_LIVE
+    + """
 local now = redis.call('TIME')
 local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local ticket = redis.call('INCR', KEYS[1])
@@ -28,21 +46,10 @@ local member = ticket .. ':' .. (now_ms + tonumber(ARGV[1]))
 redis.call('ZADD', KEYS[2], ticket, member)
 redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[1]))
 redis.call('PEXPIRE', KEYS[2], 2 * tonumber(ARGV[1]))
-return member
+return {member, first_live(KEYS[2])}
 """
-# Drop expired tickets from the front and answer the first live one (nil when the queue is empty).
-_HEAD = """
-local now = redis.call('TIME')
-local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  if tonumber(string.match(member, ':(%d+)$')) < now_ms then
-    redis.call('ZREM', KEYS[1], member)
-  else
-    return member
-  end
-end
-return false
-"""
+)
+_HEAD = _FIRST_LIVE + "return first_live(KEYS[1])\n"
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -66,10 +73,11 @@ class AtomicRedisLockStore(RedisLockStore):
     ) -> AsyncIterator[None]:
         """Hold the conversation's turn: wait until every earlier ticket is returned or expired."""
         seq, queue = self._keys(conversation_id)
-        ticket = self._take(keys=[seq, queue], args=[int(lock_lifetime * 1000)]).decode()
+        ticket, head = self._take(keys=[seq, queue], args=[int(lock_lifetime * 1000)])
         try:
-            while (head := self._head(keys=[queue])) is not None and head.decode() != ticket:
+            while head is not None and head != ticket:
                 await asyncio.sleep(wait_time_in_seconds)
+                head = self._head(keys=[queue])
             if head is None:  # our own ticket expired while earlier turns ran
                 raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
             yield None

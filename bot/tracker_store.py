@@ -10,6 +10,11 @@ events the tracker gained (`RPUSH`). Older sessions stay in the list for `retrie
 the trainer's transcripts) until the record expires. The conversation lock store makes each conversation's
 turns run one at a time, so an append never races another append to the same list. A save also queues the
 turn's misunderstood messages for the trainer inbox (`bot/misunderstood.py`) in the same pipeline.
+
+A turn costs two round trips to Redis: one script reads the session (with where it starts, the list's length
+and its oldest event), one appends. Redis calls here are synchronous and each one hands the GIL to the
+webhook's thread and waits to get it back, so under load their number, not their size, sets the pace
+(issue 13: eight calls per turn before, py-spy).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from redis.exceptions import NoScriptError
 
 from bot import misunderstood
 from catalog.validation import redact_aadhaar
@@ -56,6 +62,35 @@ def _serialise(event: Event) -> str:
     return json.dumps(_redacted(event.as_dict()), ensure_ascii=False, separators=(",", ":"))
 
 
+# KEYS: events, session, Rasa's own key. ARGV: 1 for the whole history. Answers false while the conversation
+# is still in Rasa's layout, else {session start, list length, oldest event, events read}.
+_READ = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return false end
+local start = tonumber(redis.call('GET', KEYS[2]) or '0')
+local from = start
+if ARGV[1] == '1' then from = 0 end
+return {start, redis.call('LLEN', KEYS[1]), redis.call('LINDEX', KEYS[1], 0) or '',
+        redis.call('LRANGE', KEYS[1], from, -1)}
+"""
+# KEYS: events, session. ARGV: the length the list had when read, the new session start (-1: unchanged),
+# seconds to expiry (0: none), then the events to append. Answers 0, changing nothing, if the list moved.
+_APPEND = """
+if redis.call('LLEN', KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end
+for i = 4, #ARGV, 500 do
+  redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 499, #ARGV)))
+end
+if ARGV[2] ~= '-1' then redis.call('SET', KEYS[2], ARGV[2]) end
+if ARGV[3] ~= '0' then
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+  redis.call('EXPIRE', KEYS[2], ARGV[3])
+end
+return 1
+"""
+# What a tracker handed out by `retrieve` was read from: (the list's length, the list index of the tracker's
+# first event, the oldest stored event's time). Rasa saves the very tracker object it retrieved.
+_READ_FROM = "_seva_read_from"
+
+
 class SessionRedisTrackerStore(RedisTrackerStore):
     """`tracker_store: type: bot.tracker_store.SessionRedisTrackerStore`, with RedisTrackerStore's settings."""
 
@@ -74,6 +109,8 @@ class SessionRedisTrackerStore(RedisTrackerStore):
         # Rasa's own store keeps `<prefix>:tracker:<sender>` JSON values; this one keeps lists beside them.
         self._base = self.key_prefix.removesuffix("tracker:")
         self.capture_rules = misunderstood.CaptureRules.from_env()
+        self._read = self.red.register_script(_READ)
+        self._append = self.red.register_script(_APPEND)
 
     def _keys(self, sender_id: str) -> tuple[str, str, str]:
         return (
@@ -91,17 +128,28 @@ class SessionRedisTrackerStore(RedisTrackerStore):
         return self._retrieve_events(sender_id, whole_history=True)
 
     def _retrieve_events(self, sender_id: str, whole_history: bool) -> DialogueStateTracker | None:
-        events_key, session_key, _ = self._keys(sender_id)
-        self._convert_rasa_layout(sender_id)
-        start = 0 if whole_history else int(self.red.get(session_key) or 0)
-        stored = self.red.lrange(events_key, start, -1)
+        keys = self._keys(sender_id)
+        read = self._read(keys=keys, args=[1 if whole_history else 0])
+        if not read:
+            self._convert_rasa_layout(sender_id)
+            read = self._read(keys=keys, args=[1 if whole_history else 0])
+        start, count, oldest, stored = read
         if not stored:
             return None
-        return DialogueStateTracker.from_dict(sender_id, [json.loads(e) for e in stored], self.domain.slots)
+        tracker = DialogueStateTracker.from_dict(
+            sender_id, [json.loads(e) for e in stored], self.domain.slots
+        )
+        if not whole_history:
+            oldest_at = json.loads(oldest).get("timestamp", 0) if oldest else 0
+            setattr(tracker, _READ_FROM, (count, start, oldest_at))
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
         """Append the events `tracker` gained since it was retrieved (or rewrite its session if it diverged)."""
         await self.stream_events(tracker)
+        appended = self._append_turn(tracker, timeout)
+        if appended:
+            return
         events_key, session_key, _ = self._keys(tracker.sender_id)
         stored_count = self.red.llen(events_key)
         start = int(self.red.get(session_key) or 0)
@@ -137,12 +185,57 @@ class SessionRedisTrackerStore(RedisTrackerStore):
             pipe.expire(events_key, int(expiry))
             pipe.expire(session_key, int(expiry))
         # Misunderstood messages ride along in the same round trip; the back-office drains them later.
-        for entry in misunderstood.entries(tracker.sender_id, events, turn_starts, self.capture_rules):
+        if appended is None:  # a refused append queued the turn's captures already
+            self._capture(pipe, tracker.sender_id, events, turn_starts)
+        pipe.execute()
+        setattr(tracker, _READ_FROM, None)  # a second save of this object takes the long way again
+
+    def _append_turn(self, tracker: DialogueStateTracker, timeout: float | None) -> bool | None:
+        """The common save in one round trip: append what a tracker read by `retrieve` gained since.
+
+        None, having done nothing, when the tracker was not read here or old events are due for deletion;
+        False, having queued only the turn's captures, when the stored list changed since it was read.
+        `save` then takes the long way.
+        """
+        read_from = getattr(tracker, _READ_FROM, None)
+        if read_from is None:
+            return None
+        count, base, oldest_at = read_from
+        events = list(tracker.events)
+        known = count - base
+        retention_due = (
+            self.retention_seconds is not None and oldest_at < time.time() - self.retention_seconds
+        )
+        if retention_due or not 0 <= known <= len(events):
+            return None
+        new = events[known:]
+        starts = [count + i for i, event in enumerate(new) if _is_session_start(event)]
+        events_key, session_key, _ = self._keys(tracker.sender_id)
+        expiry = int(timeout or self.record_exp or 0)
+        keys = [events_key, session_key]
+        args = [count, starts[-1] if starts else -1, expiry, *(_serialise(e) for e in new)]
+        pipe = self.red.pipeline(transaction=False)
+        # EVALSHA by hand: a script passed to a pipeline costs a SCRIPT EXISTS round trip on every execute.
+        pipe.evalsha(self._append.sha, len(keys), *keys, *args)
+        self._capture(pipe, tracker.sender_id, events, known)
+        appended, *_ = pipe.execute(raise_on_error=False)
+        if isinstance(appended, NoScriptError):  # Redis restarted or flushed its scripts since
+            appended = self._append(keys=keys, args=args)
+        elif isinstance(appended, Exception):
+            raise appended
+        if not appended:
+            setattr(tracker, _READ_FROM, None)
+            return False
+        setattr(tracker, _READ_FROM, (count + len(new), base, oldest_at))
+        return True
+
+    def _capture(self, pipe: Any, sender_id: str, events: list[Event], turn_starts: int) -> None:
+        """Queue the turn's misunderstood messages and count its typed ones, in the caller's round trip."""
+        for entry in misunderstood.entries(sender_id, events, turn_starts, self.capture_rules):
             push(pipe, entry)
         typed = misunderstood.typed_messages(events, turn_starts)
         if typed:
             count_messages(pipe, typed)
-        pipe.execute()
 
     def _expired(self, events_key: str, limit: int) -> int:
         """How many of the first `limit` stored events (older sessions) are past the retention period."""

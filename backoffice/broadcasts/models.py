@@ -16,6 +16,8 @@ DRAFT, APPROVED, SENDING, PAUSED, DONE = "draft", "approved", "sending", "paused
 # and in doubt (its sender died between taking it and recording Meta's answer: not sent again).
 PENDING, CLAIMED, SENT, FAILED, UNDELIVERABLE = "pending", "claimed", "sent", "failed", "undeliverable"
 IN_DOUBT = "in_doubt"
+# Withdrew consent to the department's announcements between the approval and their turn: not sent.
+SUPPRESSED = "suppressed"
 
 
 class Broadcast(db.Model):

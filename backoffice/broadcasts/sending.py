@@ -1,21 +1,30 @@
-"""Send a broadcast: at most 80 messages a second and the number's tier of unique users per 24 h, each once.
+"""Send a broadcast: at most its number's rate (80 msg/s, shared by every broadcast from that number) and the
+number's tier of unique users per 24 h, each recipient once.
 
-Each recipient is claimed (pending → claimed) before its send and marked after it, so a resumed or
-re-delivered send skips everyone already done. Quality and tier errors pause the broadcast; errors that
-mean "this number cannot receive" mark the recipient undeliverable and never touch their consent.
+Recipients are taken a batch at a time: one statement claims them (pending → claimed, skipping rows another
+sender holds), one checks their consent, the batch goes out at the number's pace, and one statement records
+the outcomes. A resumed or re-delivered send skips everyone already done; a sender killed mid-batch leaves
+its batch claimed, and the next sender marks those in doubt rather than risk sending anyone twice. Quality
+and tier errors pause the broadcast; errors that mean "this number cannot receive" mark the recipient
+undeliverable and never touch their consent.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
 
 import httpx
-from flask import current_app
-from sqlalchemy import func, or_, select, update
+from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import exists, func, or_, select, update
 
 from backoffice.broadcasts.models import (
     APPROVED,
@@ -27,14 +36,17 @@ from backoffice.broadcasts.models import (
     PENDING,
     SENDING,
     SENT,
+    SUPPRESSED,
     UNDELIVERABLE,
     Broadcast,
     BroadcastRecipient,
 )
 from backoffice.broadcasts.services import department_number
 from backoffice.citizens.models import Citizen
+from backoffice.consent.services import may_send_many
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
+from backoffice.jobs.redis_client import redis_client
 from backoffice.notifications.graph import GraphClient, GraphError
 from backoffice.notifications.send import graph_client
 from catalog.model import known_language
@@ -50,22 +62,78 @@ LEASE = timedelta(seconds=30)
 BUSY = "busy"
 # Rate limits: wait and try the same recipient again, a few times.
 BACK_OFF = frozenset({130429, 131056})
+# Batches claimed at once: the one going out and two waiting (half a second at 80/s and batches of 20), which a
+# killed sender leaves in doubt.
+AHEAD = 3
+TIER_USED_UP = "tier: the number's unique users for 24 h are used up"
 
 
 class Pacer:
-    """Spaces sends evenly at `rate` per second (a send may never run ahead of its slot)."""
+    """Spaces sends evenly at `rate` per second in this process (a send may never run ahead of its slot)."""
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):  # fmt: skip
         self.interval, self.clock, self.sleep = 1.0 / rate, clock, sleep
         self.next_at = clock()
 
+    def reserve(self, count: int) -> float:
+        """Take `count` consecutive slots; the time (on `clock`) of the first, the others `interval` apart."""
+        first = max(self.next_at, self.clock())
+        self.next_at = first + self.interval * count
+        return first
+
+    def wait_until(self, at: float) -> None:
+        """Block until `at` on `clock`."""
+        now = self.clock()
+        if at > now:
+            self.sleep(at - now)
+
     def wait(self) -> None:
         """Block until the next send's slot."""
-        now = self.clock()
-        if self.next_at > now:
-            self.sleep(self.next_at - now)
-        self.next_at = max(self.next_at, now) + self.interval
+        self.wait_until(self.reserve(1))
+
+
+# The number's next free slot, on Redis's clock (so senders on several hosts agree): hand out `count` slots
+# from max(next free, now) and answer how many seconds from now the first one is.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local first = tonumber(redis.call('GET', KEYS[1]) or '0')
+if first < now then first = now end
+local after = first + tonumber(ARGV[1]) * tonumber(ARGV[2])
+redis.call('SET', KEYS[1], string.format('%.6f', after), 'EX', math.ceil(after - now) + 60)
+return string.format('%.6f', first - now)
+"""
+
+
+class NumberPacer(Pacer):
+    """The slots of one business number, kept in Redis: every broadcast from that number shares its rate.
+
+    Meta's throughput cap is per number, so two broadcasts at once from one department each get part of
+    it, never each the whole.
+    """
+
+    def __init__(self, redis: Redis, number: str, rate: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):  # fmt: skip
+        super().__init__(rate, clock, sleep)
+        self.key = f"{current_app.config['BROADCAST_PACE_PREFIX']}:{number}"
+        self.script = redis.register_script(_RESERVE)
+
+    def reserve(self, count: int) -> float:
+        """Take `count` of the number's slots (one Redis call); raises RedisError when Redis is away."""
+        ahead = float(self.script(keys=[self.key], args=[repr(self.interval), count]))
+        return self.clock() + ahead
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What became of one claimed recipient, written back with the rest of its batch."""
+
+    id: int
+    state: str
+    message_id: str | None = None
+    error_code: int | None = None
+    sent_at: datetime | None = None
 
 
 def _reached_today(number: str) -> int:
@@ -80,21 +148,31 @@ def _reached_today(number: str) -> int:
     )  # fmt: skip
 
 
-def _components(broadcast: Broadcast, language: str) -> tuple[str, ...]:
-    text = broadcast.text_hi if language == "hi" else broadcast.text_en
-    return (broadcast.title, text)
+@dataclasses.dataclass(frozen=True)
+class Announcement:
+    """What every recipient of one broadcast gets, read once (the sending threads never touch the database)."""
 
+    number: str
+    title: str
+    texts: dict[str, str]
+    header: dict | None
 
-def _send_one(client: GraphClient, number: str, broadcast: Broadcast, citizen: Citizen) -> str:
-    language = known_language(citizen.language)
-    header = None
-    if broadcast.media_id:
-        media = {"id": broadcast.media_id}
-        if broadcast.media_kind == "document":
-            media["filename"] = broadcast.media_filename or "announcement.pdf"
-        header = {"type": broadcast.media_kind, broadcast.media_kind: media}
-    return client.send_template(number, citizen.wa_id, TEMPLATE, language, _components(broadcast, language),
-                                header=header)  # fmt: skip
+    @classmethod
+    def of(cls, broadcast: Broadcast) -> Announcement:
+        """The broadcast's template parts and its media header, if any."""
+        header = None
+        if broadcast.media_id:
+            media = {"id": broadcast.media_id}
+            if broadcast.media_kind == "document":
+                media["filename"] = broadcast.media_filename or "announcement.pdf"
+            header = {"type": broadcast.media_kind, broadcast.media_kind: media}
+        return cls(department_number(broadcast.department_code), broadcast.title,
+                   {"hi": broadcast.text_hi, "en": broadcast.text_en}, header)  # fmt: skip
+
+    def send(self, client: GraphClient, wa_id: str, language: str) -> str:
+        """Send it to one citizen in their language; Meta's message id."""
+        return client.send_template(self.number, wa_id, TEMPLATE, language, (self.title, self.texts[language]),
+                                    header=self.header)  # fmt: skip
 
 
 def _pause(broadcast: Broadcast, reason: str) -> str:
@@ -114,16 +192,6 @@ def _take(broadcast_id: int) -> bool:
     ).rowcount  # fmt: skip
     db.session.commit()
     return taken == 1
-
-
-def _renew(broadcast_id: int) -> bool:
-    """Extend the lease; False when an officer paused the broadcast meanwhile."""
-    renewed = db.session.execute(
-        update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.state == SENDING)
-        .values(lease_until=utcnow() + LEASE)
-    ).rowcount  # fmt: skip
-    db.session.commit()
-    return renewed == 1
 
 
 def send(broadcast_id: int, client: GraphClient | None = None, pacer: Pacer | None = None) -> str:
@@ -146,74 +214,246 @@ def send(broadcast_id: int, client: GraphClient | None = None, pacer: Pacer | No
     return _send_all(broadcast, client, pacer)
 
 
-def _send_all(broadcast: Broadcast, client: GraphClient, pacer: Pacer | None) -> str:
-    """The sending loop of `send`, once the lease is held."""
-    config = current_app.config
-    broadcast_id = broadcast.id
-    pacer = pacer or Pacer(config["BROADCAST_RATE"])
-    number = department_number(broadcast.department_code)
-    room = config["WHATSAPP_TIER_LIMIT"] - _reached_today(number) if config["WHATSAPP_TIER_LIMIT"] else None
+def _claim(broadcast: Broadcast, size: int) -> list[tuple[int, str, str]] | None:
+    """The next batch to send: (recipient, wa_id, language) of up to `size` pending recipients with consent.
+
+    None when an officer paused the broadcast meanwhile; an empty list when nobody is left.
+    """
     while True:
-        batch = db.session.execute(
-            select(BroadcastRecipient.id, BroadcastRecipient.citizen_id)
-            .where(BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.state == PENDING)
-            .order_by(BroadcastRecipient.id).limit(500)
-        ).all()  # fmt: skip
-        if not batch:
-            break
-        for recipient_id, citizen_id in batch:
-            if room is not None and room <= 0:
-                return _pause(broadcast, "tier: the number's unique users for 24 h are used up")
-            # Wait for the slot before claiming, so a sender killed while it waits leaves nothing in doubt.
-            pacer.wait()
-            if not _renew(broadcast_id):
-                return PAUSED  # an officer paused it from the page
-            claimed = db.session.execute(
-                update(BroadcastRecipient).where(BroadcastRecipient.id == recipient_id,
-                                                 BroadcastRecipient.state == PENDING)
-                .values(state=CLAIMED, attempts=BroadcastRecipient.attempts + 1)
-            ).rowcount  # fmt: skip
-            db.session.commit()
-            if not claimed:
+        batch = _claim_once(broadcast, size)
+        if batch is None or batch:
+            return batch
+        if not _pending_left(broadcast.id):
+            return []
+        # A batch of withdrawals only: take the next.
+
+
+def _claim_once(broadcast: Broadcast, size: int) -> list[tuple[int, str, str]] | None:
+    """Renew the lease and claim up to `size` pending recipients in one transaction; those who withdrew
+    consent since the approval are marked suppressed (and counted as such), the rest returned."""
+    renewed = db.session.execute(
+        update(Broadcast).where(Broadcast.id == broadcast.id, Broadcast.state == SENDING)
+        .values(lease_until=utcnow() + LEASE)
+    ).rowcount  # fmt: skip
+    if renewed != 1:
+        db.session.commit()
+        return None
+    waiting = (
+        select(BroadcastRecipient.id)
+        .where(BroadcastRecipient.broadcast_id == broadcast.id, BroadcastRecipient.state == PENDING)
+        .order_by(BroadcastRecipient.id).limit(size).with_for_update(skip_locked=True)
+    )  # fmt: skip
+    claimed = db.session.execute(
+        update(BroadcastRecipient).where(BroadcastRecipient.id.in_(waiting))
+        .values(state=CLAIMED, attempts=BroadcastRecipient.attempts + 1)
+        .returning(BroadcastRecipient.id, BroadcastRecipient.citizen_id)
+        .execution_options(synchronize_session=False)
+    ).all()  # fmt: skip
+    if not claimed:
+        db.session.commit()
+        return []
+    # Consent is read again at the send: a citizen may have said STOP since the approval.
+    allowed = may_send_many([citizen for _, citizen in claimed], "broadcasts", f"broadcast:{broadcast.id}",
+                            broadcast.department_code)  # fmt: skip
+    held_back = [recipient for recipient, citizen in claimed if citizen not in allowed]
+    if held_back:
+        db.session.execute(
+            update(BroadcastRecipient).where(BroadcastRecipient.id.in_(held_back)).values(state=SUPPRESSED)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+    addresses = dict(db.session.execute(
+        select(Citizen.id, Citizen).where(Citizen.id.in_(allowed))
+    ).all()) if allowed else {}  # fmt: skip
+    batch = [(recipient, addresses[citizen].wa_id, known_language(addresses[citizen].language))
+             for recipient, citizen in claimed if citizen in allowed]  # fmt: skip
+    db.session.commit()
+    return batch
+
+
+def _record(outcomes: list[Outcome]) -> None:
+    """Write a batch's outcomes in one statement (one row each, by primary key)."""
+    if outcomes:
+        db.session.execute(update(BroadcastRecipient), [dataclasses.asdict(o) for o in outcomes])
+    db.session.commit()
+
+
+def _pending_left(broadcast_id: int) -> bool:
+    return db.session.scalar(select(exists().where(BroadcastRecipient.broadcast_id == broadcast_id,
+                                                   BroadcastRecipient.state == PENDING)))  # fmt: skip
+
+
+class Dispatcher(threading.Thread):
+    """Starts each claimed batch's sends at the number's slots while the caller claims and records the others.
+
+    The database work of one batch (recording its outcomes, claiming the next) happens while the batch before
+    is still going out, so the pace never waits for it; a sender killed meanwhile leaves those claimed (`AHEAD` batches) in doubt.
+    """
+
+    def __init__(self, app: Flask, pool: ThreadPoolExecutor, senders: int, client: GraphClient,
+                 announcement: Announcement, pacer: Pacer):  # fmt: skip
+        super().__init__(name="broadcast-dispatcher", daemon=True)
+        self.app, self.pool, self.client = app, pool, client
+        self.announcement, self.pacer = announcement, pacer
+        self.claimed: queue.Queue = queue.Queue()  # batches to send, in order (the caller keeps two at most)
+        self.dispatched: queue.Queue = queue.Queue()  # (batch, started sends, RedisError or None)
+        self.stop = threading.Event()  # Meta said stop, an officer paused, or the caller gave up
+        self.free = threading.Semaphore(senders)  # sender threads not busy with a send
+
+    def run(self) -> None:
+        while (batch := self.claimed.get()) is not None:
+            if self.stop.is_set():
+                self.dispatched.put((batch, [], None))
                 continue
-            recipient = db.session.get(BroadcastRecipient, recipient_id)
-            outcome = _attempt(
-                client, number, broadcast, db.session.get(Citizen, citizen_id), recipient, pacer
-            )
-            if outcome is not None:
-                return _pause(broadcast, outcome)
-            if recipient.state == SENT and room is not None:
-                room -= 1
+            started: list[Future] = []
+            try:
+                self._dispatch(batch, started)
+            except RedisError as error:
+                self.dispatched.put((batch, started, error))
+                continue
+            self.dispatched.put((batch, started, None))
+
+    def _dispatch(self, batch: list[tuple[int, str, str]], started: list[Future]) -> None:
+        pacer = self.pacer
+        first, base = pacer.reserve(len(batch)), 0
+        for index, (_, wa_id, language) in enumerate(batch):
+            # Only with a sender free: a send queued behind busy ones would go late, in a bunch with others.
+            self.free.acquire()
+            slot = first + (index - base) * pacer.interval
+            if pacer.clock() > slot + pacer.interval / 2:
+                # Late (a busy machine): that slot has passed. Sending now would bunch sends above the rate,
+                # so the rest of the batch takes fresh slots after everyone else's.
+                first, base = pacer.reserve(len(batch) - index), index
+                slot = first
+            pacer.wait_until(slot)
+            if self.stop.is_set():
+                self.free.release()
+                return
+            future = self.pool.submit(_in_app, self.app, self.announcement, self.client, wa_id, language)
+            future.add_done_callback(self._on_done)
+            started.append(future)
+
+    def _on_done(self, future: Future) -> None:
+        self.free.release()
+        error = future.exception()
+        if isinstance(error, GraphError) and error.code in PAUSE_CODES:
+            self.stop.set()  # Meta says stop: start no more
+
+    def close(self) -> None:
+        """Start nothing more and end the thread once it has handed back what it holds."""
+        self.stop.set()
+        self.claimed.put(None)
+        self.join()
+
+
+def _send_all(broadcast: Broadcast, client: GraphClient, pacer: Pacer | None) -> str:
+    """The sending loop of `send`, once the lease is held: claim ahead, record behind, the dispatcher between."""
+    config = current_app.config
+    announcement = Announcement.of(broadcast)
+    pacer = pacer or NumberPacer(redis_client(), announcement.number, config["BROADCAST_RATE"])
+    # Unique users the tier still allows, less those claimed and not yet recorded.
+    room = (
+        config["WHATSAPP_TIER_LIMIT"] - _reached_today(announcement.number)
+        if config["WHATSAPP_TIER_LIMIT"]
+        else None
+    )
+    reason = None  # why this run stops early: a pause reason, PAUSED (by an officer) or BUSY (Redis away)
+    in_flight = 0
+    # A few sends in flight at once, each started at its own slot: the Graph API's answer time then does not
+    # slow the pace (one at a time, a 15 ms answer alone would cap it at 66/s).
+    senders = config["BROADCAST_SENDERS"]
+    with ThreadPoolExecutor(senders, thread_name_prefix="broadcast") as pool:
+        dispatcher = Dispatcher(current_app._get_current_object(), pool, senders, client, announcement, pacer)
+        dispatcher.start()
+        try:
+            while True:
+                # Keep claimed batches waiting behind the one going out, so the dispatcher never waits for us.
+                while reason is None and in_flight < AHEAD and not dispatcher.stop.is_set():
+                    if room is not None and room <= 0:
+                        if in_flight == 0 and _pending_left(broadcast.id):
+                            reason = TIER_USED_UP
+                        break
+                    size = config["BROADCAST_BATCH"] if room is None else min(config["BROADCAST_BATCH"], room)
+                    batch = _claim(broadcast, size)
+                    if batch is None:
+                        reason = PAUSED  # an officer paused it from the page
+                        dispatcher.stop.set()
+                    if not batch:
+                        break
+                    if room is not None:
+                        room -= len(batch)
+                    dispatcher.claimed.put(batch)
+                    in_flight += 1
+                if in_flight == 0:
+                    break
+                batch, started, redis_error = dispatcher.dispatched.get()
+                in_flight -= 1
+                if redis_error is not None:
+                    # Nothing of this batch was sent: it goes back, and the task comes again later.
+                    log.warning("broadcast %s waits for Redis: %s", broadcast.id, redis_error)
+                    reason = reason or BUSY
+                    dispatcher.stop.set()
+                outcomes, pause = _outcomes(announcement, client, pacer, batch, started, dispatcher.stop)
+                _record(outcomes)
+                if room is not None:
+                    room += sum(1 for o in outcomes if o.state != SENT)
+                if pause is not None:
+                    reason = pause
+        finally:
+            dispatcher.close()
+    if reason == BUSY:
+        db.session.execute(update(Broadcast).where(Broadcast.id == broadcast.id).values(lease_until=None))
+        db.session.commit()
+        return BUSY
+    if reason == PAUSED:
+        return PAUSED
+    if reason is not None:
+        return _pause(broadcast, reason)
     broadcast.state, broadcast.finished_at, broadcast.lease_until = DONE, utcnow(), None
     db.session.commit()
     return DONE
 
 
-def _attempt(client, number, broadcast, citizen, recipient, pacer) -> str | None:
-    """Send to one recipient (backing off on rate limits); a pause reason, or None to go on."""
-    for attempt in range(4):
-        if attempt:
-            pacer.sleep(1.0)
-            pacer.wait()
-        try:
-            recipient.message_id = _send_one(client, number, broadcast, citizen)
-        except GraphError as error:
-            if error.code in BACK_OFF:
-                continue
-            recipient.error_code = error.code
+def _in_app(app: Flask, announcement: Announcement, client: GraphClient, wa_id: str, language: str) -> str:
+    with app.app_context():  # the client's sent-counter reads the app's Redis
+        return announcement.send(client, wa_id, language)
+
+
+def _outcomes(announcement, client, pacer, batch, started, stop) -> tuple[list[Outcome], str | None]:
+    """Every recipient's outcome once its send answered (never started: pending again), and a pause reason."""
+    outcomes = [Outcome(recipient, PENDING) for recipient, _, _ in batch[len(started) :]]
+    reason = None
+    for (recipient, wa_id, language), future in zip(batch, started, strict=False):
+        error = future.exception()
+        message_id = None
+        if isinstance(error, GraphError) and error.code in BACK_OFF and not stop.is_set():
+            error, message_id = _retry(announcement, client, wa_id, language, pacer)
+        elif error is None:
+            message_id = future.result()
+        if error is None:
+            outcomes.append(Outcome(recipient, SENT, message_id, None, utcnow()))
+        elif not isinstance(error, GraphError):
+            raise error
+        elif error.code in PAUSE_CODES or (error.code in BACK_OFF and stop.is_set()):
+            outcomes.append(Outcome(recipient, PENDING, None, error.code))  # never sent: a resume sends it
             if error.code in PAUSE_CODES:
-                recipient.state = PENDING  # never sent: the resumed broadcast sends it
-                db.session.commit()
-                return f"quality: Meta answered {error.code}"
-            recipient.state = UNDELIVERABLE if error.code in CANNOT_RECEIVE else FAILED
-            db.session.commit()
-            return None
-        recipient.state, recipient.sent_at = SENT, utcnow()
-        db.session.commit()
-        return None
-    recipient.state, recipient.error_code = FAILED, 130429
-    db.session.commit()
-    return None
+                reason = f"quality: Meta answered {error.code}"
+        else:
+            state = UNDELIVERABLE if error.code in CANNOT_RECEIVE else FAILED
+            outcomes.append(Outcome(recipient, state, None, error.code))
+    return outcomes, reason
+
+
+def _retry(announcement, client, wa_id, language, pacer) -> tuple[GraphError | None, str | None]:
+    """Meta said "too fast": try the same recipient again a few times, a second apart, each in a fresh slot."""
+    for _ in range(3):
+        pacer.sleep(1.0)
+        pacer.wait_until(pacer.reserve(1))
+        try:
+            return None, announcement.send(client, wa_id, language)
+        except GraphError as error:
+            if error.code not in BACK_OFF:
+                return error, None
+    return GraphError(130429, "still rate limited after backing off", 400), None
 
 
 def record_statuses(statuses: dict[str, tuple[str, int | None]]) -> int:

@@ -7,11 +7,12 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from backoffice.citizens.services import touch
 from backoffice.consent import notice
 from backoffice.consent.models import Campaign, ConsentEntry, SuppressedMessage
+from backoffice.core.clock import utcnow
 from backoffice.core.problems import Problem
 from backoffice.extensions import db
 
@@ -80,6 +81,29 @@ def may_send(citizen_id: str, purpose: str, kind: str, department: str = "") -> 
         SuppressedMessage(citizen_id=citizen_id, purpose=purpose, department=department, kind=kind[:60])
     )
     return False
+
+
+def may_send_many(citizen_ids: list[str], purpose: str, kind: str, department: str = "") -> set[str]:
+    """`may_send` for many citizens in two statements (a broadcast's batch): those who consent; the rest suppressed."""
+    if not citizen_ids:
+        return set()
+    last_words = (
+        select(func.max(ConsentEntry.id))
+        .where(ConsentEntry.citizen_id.in_(citizen_ids), ConsentEntry.purpose == purpose,
+               ConsentEntry.department == department)
+        .group_by(ConsentEntry.citizen_id)
+    )  # fmt: skip
+    allowed = set(db.session.scalars(
+        select(ConsentEntry.citizen_id).where(ConsentEntry.id.in_(last_words), ConsentEntry.granted)
+    ))  # fmt: skip
+    held_back = [c for c in citizen_ids if c not in allowed]
+    if held_back:
+        db.session.execute(
+            insert(SuppressedMessage),
+            [{"citizen_id": c, "purpose": purpose, "department": department, "kind": kind[:60], "at": utcnow()}
+             for c in held_back],
+        )  # fmt: skip
+    return allowed
 
 
 def _latest_rows(citizen_id: str) -> list[ConsentEntry]:

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 
 from backoffice.core.clock import today_ist
 from backoffice.core.problems import Problem
-from backoffice.csc import money
+from backoffice.csc import history, money
 from backoffice.csc import services as csc
 from backoffice.csc.models import Csc
 from backoffice.documents import services as documents
@@ -29,6 +29,9 @@ from backoffice.extensions import db
 from backoffice.issuing.tasks import worker_issuer
 
 blueprint = Blueprint("csc", __name__, template_folder="templates")
+HISTORY_UNAVAILABLE = (
+    "The earlier messages could not be shown; the chat goes on. / पिछले संदेश नहीं दिख सके; चैट जारी है।"
+)
 
 
 def operator_required(view):
@@ -119,6 +122,23 @@ def chat_token(session_id: int):
     except csc.CscRefused as refused:
         return jsonify({"error": str(refused)}), 409
     return jsonify({"token": token, "session": f"{csc.SENDER_PREFIX}{session.id}"})
+
+
+@blueprint.get("/csc/sessions/<int:session_id>/history")
+@operator_required
+def chat_history(session_id: int):
+    """The chat so far, for the page to draw again after a reload (read from Rasa here, with Rasa's token)."""
+    session = _session_or_404(session_id)
+    if session.verified_at is None:
+        abort(404)
+    try:
+        lines = history.conversation(f"{csc.SENDER_PREFIX}{session.id}")
+    except history.HistoryUnavailable as error:
+        current_app.logger.warning("CSC chat history unavailable: %s", error)
+        return jsonify({"messages": [], "error": HISTORY_UNAVAILABLE}), 503
+    answer = jsonify({"messages": lines})
+    answer.headers["Cache-Control"] = "no-store"  # the citizen's answers: never kept by the browser's cache
+    return answer
 
 
 @blueprint.post("/csc/sessions/<int:session_id>/documents")

@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy import select
 
+from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.issuing.models import Certificate
 from backoffice.issuing.services import stored_pdf
@@ -83,5 +84,8 @@ def deliver(number: str, verify_url: str, client: GraphClient | None = None) -> 
         if certificate.kind in PAPER_CAPTIONS:
             return NOT_NOTIFIED
         return notify_status_change(certificate.application_id, "issued", client)
+    if certificate.downloaded_at is None:
+        certificate.downloaded_at = utcnow()  # the first download only: a resend keeps it
+        db.session.commit()
     log.info("sent certificate %s to %s", number, _masked(citizen.wa_id))
     return SENT_DOCUMENT

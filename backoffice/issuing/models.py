@@ -37,6 +37,9 @@ class Certificate(db.Model):
     # Printed on the paper, random (not derivable from the number): with it the public page shows details.
     # Papers issued before it existed have none and answer only valid/revoked/unknown.
     check_code: Mapped[str | None] = mapped_column(String(16))
+    # The first time the PDF itself reached the citizen's WhatsApp (sent as a document inside the window: on
+    # issue, or when they asked for it). Seva has no other download; until then a reminder may fall due.
+    downloaded_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     application: Mapped[Application | None] = relationship()

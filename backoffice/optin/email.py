@@ -7,16 +7,13 @@ WhatsApp by that number gets the grant at once; an unknown number gets the welco
 
 from __future__ import annotations
 
-import smtplib
-from email.message import EmailMessage
-from email.policy import SMTP
-
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from backoffice.citizens.services import mask_mobile
 from backoffice.consent import notice
 from backoffice.consent import services as consent
+from backoffice.core import mail
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.optin.models import EmailOptIn
@@ -56,19 +53,11 @@ def _unsubscribe_serializer() -> URLSafeSerializer:
 
 
 def _send(to: str, subject: str, body: str, unsubscribe: str) -> None:
-    config = current_app.config
-    # A long unsubscribe address must not be folded into encoded words, which mail clients would not follow.
-    message = EmailMessage(policy=SMTP.clone(max_line_length=998))
-    message["From"], message["To"], message["Subject"] = config["MAIL_FROM"], to, subject
+    message = mail.new_message(to, subject)
     # One-click unsubscribe for mail clients (RFC 8058), besides the link in the text.
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message.set_content(body)
-    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=15) as smtp:
-        if config["SMTP_STARTTLS"]:
-            smtp.starttls()
-        if config["SMTP_USERNAME"]:
-            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-        smtp.send_message(message)
+    mail.send(message)
 
 
 def start(email: str, mobile: str, language: str) -> EmailOptIn:

@@ -36,6 +36,7 @@ class Horizons:
     bill_before: timedelta
     tax_before: timedelta
     licence_before: timedelta
+    certificate_after: timedelta
     property_tax_due: tuple[int, int]  # (month, day) in each financial year, e.g. (6, 30)
 
 
@@ -152,7 +153,22 @@ def licences_expiring(now: datetime, horizons: Horizons) -> Iterator[Due]:
                    "due": _shown(certificate.expires_on)})  # fmt: skip
 
 
-FINDERS = (payments_pending, queries_unanswered, water_bills_due, property_tax_due, licences_expiring)
+def certificates_not_downloaded(now: datetime, horizons: Horizons) -> Iterator[Due]:
+    """Certificates in force, issued `certificate_after` ago or more, whose PDF the citizen never got."""
+    rows = db.session.execute(
+        select(Certificate, Application).join(Application, Certificate.application_id == Application.id)
+        .where(Certificate.kind == "certificate", Certificate.revoked_at.is_(None),
+               Certificate.downloaded_at.is_(None), Certificate.created_at <= now - horizons.certificate_after)
+    )  # fmt: skip
+    for certificate, application in rows:
+        yield Due("certificate_not_downloaded", certificate.number, application.citizen_id,
+                  application.department_code,
+                  {"number": certificate.number, "application": application.number or "",
+                   "service": _service_name(application.service)})  # fmt: skip
+
+
+FINDERS = (payments_pending, queries_unanswered, water_bills_due, property_tax_due, licences_expiring,
+           certificates_not_downloaded)  # fmt: skip
 
 
 def due_now(now: datetime, horizons: Horizons) -> Iterator[Due]:

@@ -67,6 +67,7 @@ class Rules:
                      bill_before=timedelta(days=config["REMINDER_BILL_BEFORE_DAYS"]),
                      tax_before=timedelta(days=config["REMINDER_TAX_BEFORE_DAYS"]),
                      licence_before=timedelta(days=config["REMINDER_LICENCE_BEFORE_DAYS"]),
+                     certificate_after=timedelta(days=config["REMINDER_CERTIFICATE_AFTER_DAYS"]),
                      property_tax_due=(month, day)),
         )  # fmt: skip
 

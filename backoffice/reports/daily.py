@@ -1,28 +1,34 @@
-"""Applications counted per IST day of submission and per department, service, status, district and channel.
+"""Applications counted per IST day, and per IST month, of submission × department, service, status, district, channel.
 
-The dashboard's applications tile and the reports that need nothing finer read this table instead of every
-application. It is refreshed incrementally and on demand: the days holding an application changed since the last
-refresh (found through `applications.updated_at`) are counted again from the applications, in the reader's own
-transaction, so a reader never sees counts older than the data it could read itself.
+The dashboard's applications tile and the reports that need nothing finer read these tables instead of every
+application. A beat task (`reports.tasks.refresh_daily_counts`, every DAILY_REFRESH_SECONDS) keeps them current:
+the days holding an application changed since the last refresh (found through `applications.updated_at`) are
+counted again from the applications, then their months are summed again from the days. Readers never refresh:
+on a state's million applications a recount costs seconds, which no dashboard tick or report should wait for.
+Figures are at most one interval (plus one refresh) old.
+
+The day table barely compresses (one row per day × department × service × status × district × channel is almost
+one row per application); the month table is about 30 times smaller, and reports over whole months, all time,
+and the applications tile read it (query.py picks the table).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from time import monotonic
 
-from flask import current_app
 from sqlalchemy import case, delete, func, insert, literal, select
 
 from backoffice.applications.models import Application
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.reports.dialect import DECIDED, IST_OFFSET, Dialect
-from backoffice.reports.models import ApplicationDay, DailyWatermark
+from backoffice.reports.models import ApplicationDay, ApplicationMonth, DailyWatermark
 
 # A transaction that flushed an application before the last refresh may commit after it: look back this far.
 COMMIT_SKEW = timedelta(minutes=2)
 _LOCK = 1_600_016
+KEYS = ("department", "service", "status", "district", "channel")
+COUNTS = ("applications", "fees_paise", "decided", "judged", "on_time", "rejected")
 
 
 def _day_range(day: date) -> tuple[datetime, datetime]:
@@ -58,68 +64,53 @@ def _count(days: list[date] | None, dialect: Dialect) -> None:
             )
             stale = stale.where(ApplicationDay.day.in_(chunk))
         db.session.execute(stale)
-        db.session.execute(
-            insert(ApplicationDay).from_select(
-                [
-                    "day",
-                    "department",
-                    "service",
-                    "status",
-                    "district",
-                    "channel",
-                    "applications",
-                    "fees_paise",
-                    "decided",
-                    "judged",
-                    "on_time",
-                    "rejected",
-                ],
-                counted,
-            )  # fmt: skip
-        )
+        db.session.execute(insert(ApplicationDay).from_select(["day", *KEYS, *COUNTS], counted))
+
+
+def _roll_months(months: list[date] | None, dialect: Dialect) -> None:
+    """Replace the month rows of `months` (None: every month) with the sums of their days."""
+    d = ApplicationDay
+    month = dialect.month_start(d.day)
+    keys = [getattr(d, k) for k in KEYS]
+    summed = select(month, *keys, *[func.sum(getattr(d, c)) for c in COUNTS]).group_by(month, *keys)
+    stale = delete(ApplicationMonth)
+    if months is not None:
+        summed = summed.where(db.or_(*[(d.day >= m) & (d.day < next_month(m)) for m in months]))
+        stale = stale.where(ApplicationMonth.month.in_(months))
+    db.session.execute(stale)
+    db.session.execute(insert(ApplicationMonth).from_select(["month", *KEYS, *COUNTS], summed))
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def refresh() -> int:
-    """Count again every day holding an application changed since the last refresh (all days the first time)."""
+    """Count again every day holding an application changed since the last refresh (all days the first time),
+    and sum their months again; return how many days were counted (-1: all of them)."""
     dialect = Dialect(db.session.get_bind().dialect.name)
     if dialect.postgres:
-        # Two readers refreshing at once would both insert the same day's rows.
+        # Two refreshes at once (a slow one overrun by the next beat) would both insert the same day's rows.
         db.session.execute(db.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
     started = utcnow()
     mark = db.session.get(DailyWatermark, 1)
     if mark is None:
         _count(None, dialect)
-        days: list = [None]
+        _roll_months(None, dialect)
         db.session.add(DailyWatermark(id=1, through=started - COMMIT_SKEW))
-    else:
-        changed = select(dialect.local_date(Application.submitted_at)).where(
-            Application.submitted_at.is_not(None), Application.updated_at >= mark.through
-        )
-        days = sorted({_as_date(d) for d in db.session.scalars(changed.distinct())})
-        if days:
-            _count(days, dialect)
-        mark.through = started - COMMIT_SKEW
+        db.session.flush()
+        return -1
+    changed = select(dialect.local_date(Application.submitted_at)).where(
+        Application.submitted_at.is_not(None), Application.updated_at >= mark.through
+    )
+    days = sorted({_as_date(d) for d in db.session.scalars(changed.distinct())})
+    if days:
+        _count(days, dialect)
+        _roll_months(sorted({d.replace(day=1) for d in days}), dialect)
+    mark.through = started - COMMIT_SKEW
     db.session.flush()
     return len(days)
-
-
-_last_refresh: dict[str, float] = {}
-
-
-def refreshed() -> None:
-    """Bring the daily counts up to date and commit before a reader uses them, at most every DAILY_REFRESH_SECONDS.
-
-    Per process: a dashboard stream ticking every 2 s, or a burst of report reads, pays for one refresh per
-    interval, and figures are never older than the interval plus one refresh.
-    """
-    interval = current_app.config["DAILY_REFRESH_SECONDS"]
-    key = str(db.engine.url)
-    now = monotonic()
-    if interval and now - _last_refresh.get(key, -interval) < interval:
-        return
-    refresh()
-    db.session.commit()
-    _last_refresh[key] = now
 
 
 def _as_date(value) -> date:

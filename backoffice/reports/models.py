@@ -1,12 +1,13 @@
-"""Saved reports, and the daily counts of applications that most reports and the dashboard read (daily.py)."""
+"""Saved reports, their email schedules, and the daily and monthly counts of applications most reports and the
+dashboard read (daily.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
@@ -45,6 +46,25 @@ class ApplicationDay(db.Model):
     rejected: Mapped[int] = mapped_column(Integer)
 
 
+class ApplicationMonth(db.Model):
+    """The same counts summed over a month (`month` is its first day): what whole-month and all-time reads use."""
+
+    __tablename__ = "application_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    department: Mapped[str] = mapped_column(String(32), primary_key=True)
+    service: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    district: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    applications: Mapped[int] = mapped_column(Integer)
+    fees_paise: Mapped[int] = mapped_column(BigInteger)
+    decided: Mapped[int] = mapped_column(Integer)
+    judged: Mapped[int] = mapped_column(Integer)
+    on_time: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+
+
 class DailyWatermark(db.Model):
     """Up to when `application_days` is known to be current (one row)."""
 
@@ -52,3 +72,22 @@ class DailyWatermark(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     through: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReportSchedule(db.Model):
+    """A saved report mailed daily or weekly to a list of addresses (tasks.send_scheduled_reports)."""
+
+    __tablename__ = "report_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One schedule per saved report: scheduling again replaces it.
+    report_id: Mapped[int] = mapped_column(ForeignKey("saved_reports.id"), unique=True)
+    frequency: Mapped[str] = mapped_column(String(8))  # daily or weekly
+    file_format: Mapped[str] = mapped_column(String(8))  # csv or xlsx
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    next_due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    report: Mapped[SavedReport] = relationship()

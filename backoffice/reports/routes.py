@@ -18,10 +18,12 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from backoffice.applications.workflow import STATUS_LABELS
+from backoffice.core.clock import utcnow
 from backoffice.extensions import db
 from backoffice.people.models import Department, User
-from backoffice.reports import services
+from backoffice.reports import mailing, services
 from backoffice.reports.access import watch_required, watched_department
+from backoffice.reports.dialect import IST_OFFSET
 from backoffice.reports.export import csv_chunks, xlsx_file
 from backoffice.reports.query import (
     DIMENSIONS,
@@ -101,6 +103,7 @@ def reports():
     except ReportRefused as refused:
         spec, report_id, rows, problem = ReportSpec(), None, [], str(refused)
     columns = spec.columns
+    plan = mailing.schedule_of(report_id) if report_id else None
     choices = _choices(department)
     label = _labeller(choices)
     rows = [tuple(label(column, value) for column, value in zip(columns, row, strict=True)) for row in rows]
@@ -117,6 +120,8 @@ def reports():
         labels={c: (label_of(c, "en"), label_of(c, "hi")) for c in columns}, chart=chart, problem=problem,
         dimensions=DIMENSIONS, measures=MEASURES, filterable=FILTERABLE, choices=choices,
         saved=services.saved_reports(current_user), form=SaveForm(), export_args=request.args.to_dict(flat=False),
+        plan=plan, plan_next=(plan.next_due_at + IST_OFFSET).strftime("%Y-%m-%d %H:%M") if plan else None,
+        frequencies=mailing.FREQUENCIES, mail_domains=mailing.allowed_domains(),
     ), (422 if problem else 200)  # fmt: skip
 
 
@@ -137,6 +142,38 @@ def save():
     db.session.commit()
     flash(f"Saved “{report.name}”. / रिपोर्ट सहेजी गई।")
     return redirect(url_for("reports.reports", report=report.id))
+
+
+@blueprint.post("/reports/<int:report_id>/schedule")
+@watch_required
+def schedule(report_id: int):
+    """Mail a saved report daily or weekly to the addresses given (the state's mail domains only)."""
+    if not SaveForm().validate_on_submit():
+        flash("The form expired; try again. / फ़ॉर्म की अवधि समाप्त हुई, फिर से प्रयास करें।")
+        return redirect(url_for("reports.reports", report=report_id))
+    try:
+        plan = mailing.schedule(current_user, report_id, request.form.get("recipients", ""),
+                                request.form.get("frequency", ""), request.form.get("format", ""), utcnow())  # fmt: skip
+    except ReportRefused as refused:
+        db.session.rollback()
+        flash(str(refused))
+        return redirect(url_for("reports.reports", report=report_id))
+    db.session.commit()
+    flash(f"Scheduled: it goes to {len(plan.recipients)} address(es). / शेड्यूल हो गई।")
+    return redirect(url_for("reports.reports", report=report_id))
+
+
+@blueprint.post("/reports/<int:report_id>/unschedule")
+@watch_required
+def unschedule(report_id: int):
+    """Stop mailing a saved report."""
+    if not SaveForm().validate_on_submit():
+        flash("The form expired; try again. / फ़ॉर्म की अवधि समाप्त हुई, फिर से प्रयास करें।")
+        return redirect(url_for("reports.reports", report=report_id))
+    mailing.unschedule(current_user, report_id)
+    db.session.commit()
+    flash("No longer mailed. / अब ईमेल नहीं होगी।")
+    return redirect(url_for("reports.reports", report=report_id))
 
 
 @blueprint.get("/reports/export.csv")

@@ -9,6 +9,8 @@
   const state = document.getElementById("chat-state");
   const input = document.getElementById("text");
   const scan = document.getElementById("scan");
+  const HISTORY_UNAVAILABLE = "The earlier messages could not be shown; the chat goes on. / पिछले संदेश नहीं दिख सके; चैट जारी है।";
+  let socket = null; // opened once the earlier messages are drawn
   let pending = null; // a message not yet passed on (offline, or its token had expired): sent on reconnecting
   let lastSent = null;
 
@@ -30,6 +32,23 @@
     return line;
   }
 
+  function showBot(text, choices) {
+    const line = show(text, "bot");
+    if (!choices.length) return;
+    const row = document.createElement("div");
+    row.className = "choices";
+    choices.forEach(function (choice, index) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.textContent = (index + 1) + ". " + choice.title;
+      button.dataset.payload = choice.payload;
+      button.addEventListener("click", function () { send(choice.payload, true, choice.title); });
+      row.appendChild(button);
+    });
+    line.appendChild(row);
+  }
+
   async function token() {
     const answer = await fetch(box.dataset.tokenUrl, {
       method: "POST", headers: { "X-CSRFToken": box.dataset.csrf }, credentials: "same-origin", redirect: "manual",
@@ -41,42 +60,31 @@
     return (await answer.json()).token;
   }
 
-  const socket = io(box.dataset.chatUrl, {
-    transports: ["websocket"],
-    auth: function (cb) { token().then(function (t) { cb({ token: t }); }); },
-  });
-
   function send(text, payload, shown) {
     const data = { message: text, payload: payload };
     if (shown) show(shown, "operator");
-    if (!socket.connected) { pending = data; socket.connect(); return; }
+    if (!socket || !socket.connected) { pending = data; if (socket) socket.connect(); return; }
     lastSent = data;
     socket.emit("user_uttered", data);
   }
 
-  socket.on("connect", function () {
-    state.textContent = "connected / जुड़ा";
-    box.dataset.state = "connected";
-    socket.emit("session_request", {});
-  });
-  socket.on("session_confirm", function () {
-    if (pending) { socket.emit("user_uttered", pending); lastSent = pending; pending = null; }
-  });
-  socket.on("connect_error", function () {
-    state.textContent = "not connected / नहीं जुड़ा";
-    box.dataset.state = "refused";
-    // A refusal by the server (e.g. Rasa still loading its model, or restarted) is not retried by socket.io
-    // itself; try again with a fresh token a little later.
-    if (!socket.active) setTimeout(function () { socket.connect(); }, 5000);
-  });
-  socket.on("disconnect", function (reason) {
-    state.textContent = "reconnecting…";
-    box.dataset.state = "reconnecting";
-    if (reason === "io server disconnect") socket.connect();
-  });
-  // The channel refused the last message with an expired token; the disconnect that follows reconnects with a
-  // fresh one and the message goes again.
-  socket.on("token_expired", function () { pending = lastSent; });
+  // The conversation so far, which the back-office reads from Rasa: after a reload (or signing in again) the
+  // operator sees where the chat was. Drawn before the socket opens, so no reply lands above it.
+  async function drawHistory() {
+    try {
+      const answer = await fetch(box.dataset.historyUrl, { credentials: "same-origin" });
+      const past = await answer.json();
+      past.messages.forEach(function (line) {
+        if (line.who === "bot") showBot(line.text, line.choices);
+        else show(line.text, "operator");
+      });
+      if (past.error) show(past.error, "note");
+    } catch (error) {
+      show(HISTORY_UNAVAILABLE, "note");
+    }
+    box.dataset.history = "drawn";
+  }
+
   // The session's applications beside the chat follow what the bot does (a submission shows up to collect).
   let refresh = null;
   function refreshApplications() {
@@ -90,27 +98,39 @@
     }, 800);
   }
 
-  socket.on("bot_uttered", function (reply) {
-    refreshApplications();
-    if (reply.text) {
-      const line = show(reply.text, "bot");
-      const choices = reply.quick_replies || [];
-      if (choices.length) {
-        const row = document.createElement("div");
-        row.className = "choices";
-        choices.forEach(function (choice, index) {
-          const button = document.createElement("button");
-          button.type = "button";
-          button.className = "secondary";
-          button.textContent = (index + 1) + ". " + choice.title;
-          button.dataset.payload = choice.payload;
-          button.addEventListener("click", function () { send(choice.payload, true, choice.title); });
-          row.appendChild(button);
-        });
-        line.appendChild(row);
-      }
-    }
-  });
+  function connect() {
+    socket = io(box.dataset.chatUrl, {
+      transports: ["websocket"],
+      auth: function (cb) { token().then(function (t) { cb({ token: t }); }); },
+    });
+    socket.on("connect", function () {
+      state.textContent = "connected / जुड़ा";
+      box.dataset.state = "connected";
+      socket.emit("session_request", {});
+    });
+    socket.on("session_confirm", function () {
+      if (pending) { socket.emit("user_uttered", pending); lastSent = pending; pending = null; }
+    });
+    socket.on("connect_error", function () {
+      state.textContent = "not connected / नहीं जुड़ा";
+      box.dataset.state = "refused";
+      // A refusal by the server (e.g. Rasa still loading its model, or restarted) is not retried by socket.io
+      // itself; try again with a fresh token a little later.
+      if (!socket.active) setTimeout(function () { socket.connect(); }, 5000);
+    });
+    socket.on("disconnect", function (reason) {
+      state.textContent = "reconnecting…";
+      box.dataset.state = "reconnecting";
+      if (reason === "io server disconnect") socket.connect();
+    });
+    // The channel refused the last message with an expired token; the disconnect that follows reconnects with a
+    // fresh one and the message goes again.
+    socket.on("token_expired", function () { pending = lastSent; });
+    socket.on("bot_uttered", function (reply) {
+      refreshApplications();
+      if (reply.text) showBot(reply.text, reply.quick_replies || []);
+    });
+  }
 
   document.getElementById("send").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -136,4 +156,6 @@
       show("The scan could not be sent. / स्कैन नहीं भेजा जा सका।", "bot");
     }
   });
+
+  drawHistory().then(connect);
 })();

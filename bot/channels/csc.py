@@ -59,6 +59,16 @@ def typed_text(data: dict[str, Any]) -> str:
     return text if data.get("payload") is True else text.lstrip("/")
 
 
+class CscChatOutput(SocketIOOutput):
+    """Rasa's socket.io output under the CSC's name: Rasa picks each response's `channel: csc` variation by the
+    output channel's name (rasa/core/nlg/generator.py), so the operator reads counter wording, not WhatsApp's."""
+
+    @classmethod
+    def name(cls) -> str:
+        """The name domain.yml's `channel: csc` variations are chosen by."""
+        return CscChatInput.name()
+
+
 class CscChatInput(SocketIOInput):
     """Socket.io at `/socket.io`; events `user_uttered` / `bot_uttered` as Rasa's own channel, plus token binding."""
 
@@ -125,7 +135,7 @@ class CscChatInput(SocketIOInput):
             data = data if isinstance(data, dict) else {}
             message = UserMessage(
                 typed_text(data),
-                SocketIOOutput(sio, self.bot_message_evt),
+                CscChatOutput(sio, self.bot_message_evt),
                 claims["sub"],
                 input_channel=self.name(),
                 metadata={"csc": {c: claims[c] for c in CLAIMS}},

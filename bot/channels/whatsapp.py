@@ -19,6 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import action_answers, action_http
+from bot.whatsapp.bot_input import parsed_intent
 from bot.whatsapp.config import ChannelConfig, ConfigError
 from bot.whatsapp.dedup import DeliveryLog
 from bot.whatsapp.document_store import DocumentStore
@@ -200,6 +201,8 @@ class WhatsAppInput(InputChannel):
         # constructor, and a thread does not survive a fork.
         self._turns: TurnThread | None = None
         self.inbox: Inbox | None = None
+        # The Sanic app, once serving: its agent (replaced when a new model is loaded) has the current domain.
+        self._app: Any = None
 
     def get_output_channel(self) -> OutputChannel:
         """An output channel that finds each sender_id's address itself, for pushes without a turn."""
@@ -210,8 +213,10 @@ class WhatsAppInput(InputChannel):
 
         async def deliver(turn: BotTurn) -> list[dict[str, Any]]:
             output = WhatsAppOutput(self.replies, self.recipients, turn.recipient, collected=[])
+            agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+            parse_data = parsed_intent(turn.text, getattr(agent, "domain", None))
             message = UserMessage(
-                turn.text, output, turn.sender_id, None, self.name(), turn.wamid, turn.metadata
+                turn.text, output, turn.sender_id, parse_data, self.name(), turn.wamid, turn.metadata
             )
             if self._turns is None:
                 self._turns = TurnThread()
@@ -287,6 +292,7 @@ class WhatsAppInput(InputChannel):
             # over them stalls the event loop for ~200 ms, which pushes webhook acks past Meta's bar.
             # Freezing moves everything alive after start-up (the model included) out of the collector's view.
             gc.freeze()
+            self._app = app
             agent = getattr(app.ctx, "agent", None)
             if agent is not None:
                 inbox.tracker_replies = tracker_replies(agent)

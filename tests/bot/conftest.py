@@ -142,6 +142,7 @@ class ChannelHarness:
         """Listen on `port`, as the Rasa server would."""
         self._server = await self.app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
         await self._server.startup()
+        await self._server.after_start()  # the channel's start-up listener, as under `rasa run`
         self._client = aiohttp.ClientSession()
         self.url = f"http://127.0.0.1:{port}/webhooks/whatsapp/webhook"
 

@@ -122,6 +122,8 @@ async def test_the_conversation_and_metadata_come_from_the_token_not_the_browser
     assert reply["quick_replies"][0]["payload"] == "/affirm"
     [message] = heard
     assert message.sender_id == "csc-7" and message.input_channel == "csc"
+    # Rasa picks domain.yml's `channel: csc` wording by the output channel's name.
+    assert message.output_channel.name() == "csc"
     assert message.metadata == {
         "csc": {"csc": "DL-CSC-0001", "operator": "op.one", "session": 7, "citizen": "ph-citizen-7"}
     }

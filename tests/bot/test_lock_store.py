@@ -12,6 +12,7 @@ from rasa.core.lock_store import LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.lock_store import AtomicRedisLockStore
+from tests.bot.round_trips import RoundTrips
 
 _conversations = iter(range(10_000))
 
@@ -98,3 +99,15 @@ async def test_a_holder_that_died_is_skipped_once_its_ticket_expires(redis_url, 
     async with store.lock(conversation):
         waited = time.monotonic() - started
     assert 0.2 < waited < 2.0
+
+
+async def test_an_uncontended_turn_takes_and_returns_its_ticket_in_two_round_trips(
+    redis_url, conversation, monkeypatch
+):
+    store = AtomicRedisLockStore(endpoint(redis_url))
+    async with store.lock(conversation):  # loads the scripts into Redis once
+        pass
+    trips = RoundTrips(monkeypatch, store.red)
+    async with store.lock(conversation):
+        assert trips.count == 1
+    assert trips.count == 2

@@ -13,6 +13,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import SessionRedisTrackerStore
+from tests.bot.round_trips import RoundTrips
 from tests.servers import ROOT
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
@@ -173,3 +174,42 @@ async def test_an_aadhaar_number_typed_by_the_citizen_is_stored_masked(stores):
     tracker.update(UserUttered("next", timestamp=time.time()))
     await store.save(tracker)  # the masked events still count as the stored ones: appended, not rewritten
     assert client.llen("seva:events:citizen") == len(events) + 1
+
+
+async def test_a_returning_citizens_turn_costs_two_round_trips_to_redis(stores, monkeypatch):
+    store, _, _ = stores
+    month = 30 * 24 * 3600
+    history = [e for visit in range(12) for e in session(25, time.time() - (12 - visit) * month)]
+    await store.save(DialogueStateTracker.from_events("citizen", history, DOMAIN.slots))
+    warm = await store.retrieve("citizen")  # loads the scripts into Redis once
+    warm.update(UserUttered("warm up"))
+    await store.save(warm)
+
+    trips = RoundTrips(monkeypatch, store.red)
+    tracker = await store.retrieve("citizen")
+    tracker.update(UserUttered("status"))
+    tracker.update(BotUttered("Your application is with the officer"))
+    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    await store.save(tracker)
+
+    assert trips.count == 2  # was 8: a turn's Redis calls set the pace under load (issue 13)
+    full = await store.retrieve_full_tracker("citizen")
+    assert len(full.events) == len(history) + 4
+    assert [e.text for e in list(full.events)[-3:] if isinstance(e, UserUttered)] == ["status"]
+
+
+async def test_a_tracker_whose_stored_list_moved_meanwhile_is_saved_the_long_way_without_loss(stores):
+    store, _, client = stores
+    await store.save(DialogueStateTracker.from_events("citizen", session(2, time.time() - 60), DOMAIN.slots))
+    first = await store.retrieve("citizen")
+    second = await store.retrieve("citizen")
+    first.update(UserUttered("first"))
+    await store.save(first)
+    second.update(UserUttered("second"))
+    await store.save(
+        second
+    )  # read before `first` was saved: its append is refused, then it replaces the session
+
+    texts = [e.text for e in (await store.retrieve("citizen")).events if isinstance(e, UserUttered)]
+    assert texts[-1] == "second"
+    assert client.llen("seva:events:citizen") == len(session(2, 0)) + 1

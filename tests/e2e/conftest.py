@@ -129,6 +129,7 @@ def stack(redis_url, tmp_path_factory):
         "SMS_STATUS_DELAY": "0",
         "CSC_CHAT_JWT_KEY": secrets.token_hex(24),
         "CSC_CHAT_URL": f"http://127.0.0.1:{ports['rasa']}",
+        "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",  # the back-office reads the CSC chat's history here
         # Officers answer handed-over conversations at any hour in these tests.
         "HANDOVER_OFFICE_HOURS": "always",
         "HANDOVER_SSE_SECONDS": "20",

@@ -1,9 +1,9 @@
 """The CSC desk in Chromium, every process real: an operator applies for a citizen through the web chat.
 
 Sign in, start a session by the citizen's mobile with the code from the SMS stand-in, complete a birth certificate
-application in the widget (Hindi greeting, typed answers, tapped choices, four uploaded scans), record the cash,
-download the receipt, find it in the register. A second CSC's operator sees none of it, and a socket without a
-token is refused.
+application in the widget (Hindi greeting, typed answers, tapped choices, four uploaded scans; the chat worded for
+the counter and drawn again after each reload), record the cash, download the receipt, find it in the register.
+A second CSC's operator sees none of it, and a socket without a token is refused.
 """
 
 from __future__ import annotations
@@ -149,6 +149,12 @@ def test_an_operator_applies_for_a_citizen_and_takes_the_cash(stack, office, sca
         assert "नमस्ते" in page.locator(".message.operator").first.text_content()
         assert "Welcome" in welcome
         tap(page, '"en"', "English")
+        # A reload draws the chat so far again (read from Rasa by the back-office), choices and all.
+        before = page.locator(".message").all_text_contents()
+        page.reload()
+        page.wait_for_selector("#chat[data-history=drawn]")
+        assert page.locator(".message").all_text_contents() == before
+        page.wait_for_selector("#chat[data-state=connected]", timeout=CONNECTED_WITHIN_MS)
         first = say(page, "I need a birth certificate", SERVICE.fields[0].question.en)
         assert "Birth certificate" in first
 
@@ -163,7 +169,9 @@ def test_an_operator_applies_for_a_citizen_and_takes_the_cash(stack, office, sca
         # The counter's charge is shown before submission: Rs 50, and no government fee for this service.
         assert "Please check your Birth certificate application" in shown and "₹50" in shown
 
-        tap(page, "/affirm", SERVICE.documents[0].name.en)
+        # The bot asks for the scan the counter's way: the page's upload button, not WhatsApp's 📎.
+        asked = tap(page, "/affirm", SERVICE.documents[0].name.en)
+        assert "Upload scan" in asked and "📎" not in asked
         for index, document in enumerate(SERVICE.documents):
             # After the last scan: submitted, then what to collect at the counter (the turn's last message).
             last = index + 1 == len(SERVICE.documents)
@@ -183,6 +191,11 @@ def test_an_operator_applies_for_a_citizen_and_takes_the_cash(stack, office, sca
         page.click("button:has-text('Cash received')")
         assert "Recorded" in page.text_content(".flash")
         page.wait_for_selector("#chat[data-state=connected]", timeout=CONNECTED_WITHIN_MS)
+        # Back from the cash form, the page shows the whole chat again, in order, worded for the counter.
+        page.wait_for_selector("#chat[data-history=drawn]")
+        chat = page.locator(".message").all_text_contents()
+        assert chat[0] == "नमस्ते" and "has been submitted" in "".join(chat) and number in "".join(chat)
+        assert "WhatsApp" not in "".join(chat) and "व्हाट्सऐप" not in "".join(chat)
         # The chat carries on in the same conversation: the application is in the citizen's status list.
         assert "Documents being checked" in say(page, "status", number)
 
@@ -216,6 +229,7 @@ def test_an_operator_applies_for_a_citizen_and_takes_the_cash(stack, office, sca
         other = browser.new_context().new_page()
         sign_in(other, base, "csc.e2e.two")
         assert other.goto(session_url).status == 404
+        assert other.goto(f"{session_url}/history").status == 404  # nor its chat
         assert other.goto(f"{base}/csc/applications/{number}/receipt.pdf").status == 404
         other.goto(f"{base}/csc/register")
         assert number not in other.text_content("main")

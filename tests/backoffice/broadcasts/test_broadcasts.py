@@ -2,6 +2,7 @@
 
 import io
 import json
+import secrets
 import urllib.request
 
 import pytest
@@ -19,12 +20,14 @@ from tests.backoffice.notifications.test_notifications import received
 
 
 @pytest.fixture
-def revenue(app, standin):
+def revenue(app, standin, redis_url):
     """Broadcasters of revenue (two) and mcd, and revenue citizens: two agreed to its announcements, one did not."""
     url, token = standin
     urllib.request.urlopen(urllib.request.Request(f"{url}/_standin/reset", b"", method="POST")).close()
+    # Each test its own pace key: the number's slots live in Redis, shared by every broadcast from it.
     app.config.update(WHATSAPP_GRAPH_URL=url, WHATSAPP_ACCESS_TOKEN=token, WHATSAPP_NUMBERS=NUMBERS,
-                      WHATSAPP_TIER_LIMIT=0)  # fmt: skip
+                      WHATSAPP_TIER_LIMIT=0, REDIS_URL=redis_url,
+                      BROADCAST_PACE_PREFIX=f"test:pace:{secrets.token_hex(4)}")  # fmt: skip
     with app.app_context():
         for name, department in (
             ("rev.writer", "revenue"),
@@ -211,3 +214,165 @@ def test_the_pages_keep_each_department_to_its_own_and_other_roles_out(revenue, 
     auth.login("rev.writer")
     page = client.get(f"/broadcasts/{broadcast_id}").get_data(as_text=True)
     assert 'id="audience">2<' in page and "Another broadcaster" in page
+
+
+def many_citizens(count: int, prefix: str) -> list[str]:
+    """`count` revenue applicants who agreed to revenue's announcements (rows made directly: speed)."""
+    from backoffice.applications.models import Application
+    from backoffice.citizens.models import Citizen
+
+    wa_ids = [f"91{prefix}{i:04d}" for i in range(count)]
+    for i, wa_id in enumerate(wa_ids):
+        db.session.add(Citizen(id=f"wa-{wa_id}", wa_id=wa_id, language="en" if i % 2 else "hi"))
+        db.session.add(Application(number=f"DL-REV-2026-{prefix}{i:04d}", service="income_certificate",
+                                   department_code="revenue", citizen_id=f"wa-{wa_id}", status="under_review",
+                                   answers={}, channel="whatsapp", language="hi"))  # fmt: skip
+        db.session.flush()
+        consent.record(f"wa-{wa_id}", "broadcasts", True, "qr", "campaign:T", "2026-12", "revenue")
+    db.session.commit()
+    return wa_ids
+
+
+def approved(title: str = "Aadhaar camp") -> int:
+    """A revenue broadcast approved to send later (so the test starts the sender itself)."""
+    from datetime import timedelta
+
+    from backoffice.core.clock import utcnow
+
+    broadcast = compose(title=title)
+    services.approve(broadcast, user("rev.checker"), utcnow() + timedelta(days=1))
+    db.session.commit()
+    return broadcast.id
+
+
+def test_recipients_are_claimed_and_recorded_in_batches_not_one_by_one(revenue, standin):
+    from sqlalchemy import event
+
+    with revenue.app_context():
+        wa_ids = many_citizens(40, "97700")
+        broadcast_id = approved()
+        statements = []
+
+        def count(conn, cursor, statement, *rest):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        clock = FakeClock()
+        try:
+            assert send(broadcast_id, pacer=Pacer(80, clock=clock, sleep=clock.sleep)) == "done"
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert services.report(db.session.get(Broadcast, broadcast_id))["sent"] == 42
+    # One by one took about five statements a message (renew, claim, two reads, mark); in batches of 20,
+    # three batches take a handful each.
+    assert len(statements) < 42, len(statements)
+    assert all(len(received(standin, wa_id)) == 1 for wa_id in wa_ids)
+
+
+def test_a_citizen_who_said_stop_after_the_approval_gets_nothing_and_is_counted_suppressed(revenue, standin):
+    from backoffice.consent.models import SuppressedMessage
+
+    with revenue.app_context():
+        broadcast_id = approved()
+        stopped = "wa-919822200001"
+        consent.withdraw(stopped, "whatsapp", "wamid:stop")
+        db.session.commit()
+        assert send(broadcast_id) == "done"
+        assert services.report(db.session.get(Broadcast, broadcast_id)) == {
+            "recipients": 2,
+            "sent": 1,
+            "suppressed": 1,
+        }
+        [held] = db.session.query(SuppressedMessage).all()
+        assert (held.citizen_id, held.purpose, held.department) == (stopped, "broadcasts", "revenue")
+    assert received(standin, "919822200001") == []
+    assert len(received(standin, "919822200002")) == 1
+
+
+def test_a_sender_killed_mid_batch_leaves_that_batch_in_doubt_and_the_next_sends_the_rest_once(
+    revenue, standin
+):
+    from backoffice.broadcasts import sending
+
+    class Killed(BaseException):
+        """What a SIGKILL does to the sender: it stops between two sends, recording nothing more."""
+
+    with revenue.app_context():
+        many_citizens(80, "97701")
+        broadcast_id = approved()
+        real_send, calls = sending.Announcement.send, []
+
+        def dies_on_the_fifth(self, client, wa_id, language):
+            calls.append(wa_id)
+            if len(calls) >= 5:
+                raise Killed
+            return real_send(self, client, wa_id, language)
+
+        sending.Announcement.send = dies_on_the_fifth
+        try:
+            with pytest.raises(Killed):
+                send(broadcast_id)
+        finally:
+            sending.Announcement.send = real_send
+        db.session.rollback()
+        assert send(broadcast_id) == "busy"  # the dead sender's lease has not run out yet
+        db.session.get(Broadcast, broadcast_id).lease_until = None  # ... now it has
+        db.session.commit()
+        assert send(broadcast_id) == "done"
+        states = dict(db.session.query(BroadcastRecipient.citizen_id, BroadcastRecipient.state).all())
+    # What the killed sender had claimed (its batch going out and the two claimed ahead) is in doubt;
+    # everyone else was sent by the next sender. Nobody got two, and 4 went out before the kill.
+    messages = {c: len(received(standin, c.removeprefix("wa-"))) for c in states}
+    in_doubt = [c for c, state in states.items() if state == "in_doubt"]
+    assert len(in_doubt) == 60 and list(states.values()).count("sent") == 22
+    assert all(messages[c] == 1 for c, state in states.items() if state == "sent")
+    assert sum(messages[c] for c in in_doubt) == 4 and max(messages.values()) == 1
+
+
+def test_two_senders_on_one_number_share_its_slots_and_another_number_has_its_own(revenue):
+    from backoffice.broadcasts.sending import NumberPacer
+    from backoffice.jobs.redis_client import redis_client
+
+    with revenue.app_context():
+        still = lambda: 0.0  # noqa: E731 - a frozen local clock: reserve() then returns Redis's offsets
+        first, second = (NumberPacer(redis_client(), REVENUE_NUMBER, 80, clock=still) for _ in range(2))
+        # Blocks of 400 slots (5 s at 80/s), so a slow machine cannot fall behind Redis's clock between calls.
+        starts = sorted(pacer.reserve(400) for pacer in (first, second, first, second))
+        other = NumberPacer(redis_client(), "100000000000003", 80, clock=still).reserve(400)
+    # Four blocks from one number: back to back, 5 s apart, never on top of each other.
+    for earlier, later in zip(starts, starts[1:], strict=False):
+        assert later - earlier == pytest.approx(5.0, abs=1e-3)
+    assert other < 1.0  # mcd's number is not held up by revenue's broadcasts (theirs reach 20 s ahead)
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_two_broadcasts_at_once_from_one_number_share_its_rate(revenue, standin):
+    import threading
+
+    revenue.config.update(BROADCAST_RATE=20.0, BROADCAST_BATCH=5)
+    with revenue.app_context():
+        wa_ids = many_citizens(20, "97702")
+        first, second = approved("Camp on Saturday"), approved("Office moved")
+    outcomes = {}
+
+    def sender(broadcast_id):
+        with revenue.app_context():
+            outcomes[broadcast_id] = send(broadcast_id)
+
+    threads = [threading.Thread(target=sender, args=(b,)) for b in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes == {first: "done", second: "done"}
+    stamps = sorted(
+        m["at"]
+        for wa_id in ("919822200001", "919822200002", *wa_ids)
+        for m in received(standin, wa_id)
+        if m["phone_number_id"] == REVENUE_NUMBER
+    )
+    assert len(stamps) == 44  # both announcements to each of the 22
+    # 44 sends at one number's 20/s take 2.15 s; each broadcast at a full 20/s of its own would take 1.05 s.
+    assert stamps[-1] - stamps[0] >= 0.9 * 43 / 20
+    busiest = max(sum(1 for t in stamps if start <= t < start + 1.0) for start in stamps)
+    assert busiest <= 28, busiest  # 20 a second, with slack for a busy machine; unshared it is about 40

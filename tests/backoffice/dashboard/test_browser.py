@@ -17,7 +17,7 @@ from backoffice.extensions import db
 from backoffice.notifications.send import graph_client
 from backoffice.reports.query import ReportSpec, run
 from tests.backoffice.conftest import NUMBERS, PASSWORD, REVENUE_NUMBER, add_user
-from tests.backoffice.reports.conftest import POPULATION
+from tests.backoffice.reports.conftest import POPULATION, refresh_counts
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.servers import free_port
 
@@ -49,6 +49,7 @@ def live_server(tmp_path, redis_url, standin):
             )
             application.fee_paise = fee
         db.session.commit()
+        refresh_counts()
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backoffice.reports.tasks import refresh_daily_counts
 from tests.backoffice.conftest import NUMBERS
 from tests.backoffice.dashboard.test_tiles import record_traffic
 
@@ -12,6 +13,8 @@ def test_metrics_need_the_token_and_carry_the_back_office_and_channel_figures(
     app.config.update(METRICS_TOKEN="scrape-secret", REDIS_URL=redis_url, WHATSAPP_NUMBERS=NUMBERS)
     record_traffic(redis_url)
     submitted()
+    with app.app_context():
+        refresh_daily_counts()  # the beat's job: the applications gauge reads the counts it keeps
     assert client.get("/metrics").status_code == 404
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
     response = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})

@@ -210,3 +210,109 @@ def test_two_beats_sweeping_at_once_send_each_reminder_once(reminder_app, standi
         thread.join()
     assert sum(o.get("sent", 0) for o in outcomes) == len(wa_ids)
     assert all(len(received(standin, wa_id)) == 1 for wa_id in wa_ids)
+
+
+@pytest.fixture
+def certificate_issued(reminder_app, people, submitted, tmp_path, monkeypatch):
+    """`issue(wa_id, consent_to)`: an approved income application whose certificate is issued now (frozen
+    clock), to a Hindi-speaking citizen who last wrote 4 days ago; returns the certificate number."""
+    from backoffice.issuing.services import issue_for_application
+    from backoffice.issuing.tasks import worker_issuer
+    from certificates.issue import Issuer
+    from certificates.settings import CertificateSettings
+    from tests.backoffice.conftest import move
+
+    monkeypatch.setenv("SEVA_PKI_DIR", str(tmp_path / "pki"))
+    worker_issuer.cache_clear()
+    approver = Actor("approver", "rev.approver", department="revenue")
+
+    def issue(wa_id: str, consent_to=("updates", "reminders")) -> str:
+        application_id = submitted("income_certificate", f"wa-{wa_id}", None, "hi")
+        with reminder_app.app_context():
+            citizen = db.session.get(Application, application_id).citizen
+            citizen.wa_id, citizen.phone_number_id = wa_id, REVENUE_NUMBER
+            citizen.last_inbound_at = datetime.now() - timedelta(days=4)  # frozen: naive UTC
+            consents(citizen.id, *consent_to)
+            db.session.commit()
+        move(reminder_app, application_id, "start_review", approver)
+        move(reminder_app, application_id, "approve", approver)
+        with reminder_app.app_context():
+            return issue_for_application(application_id, Issuer(CertificateSettings.from_env())).number
+
+    return issue
+
+
+def deliver(app, number: str) -> str:
+    from backoffice.issuing.delivery import deliver as deliver_certificate
+
+    with app.app_context():
+        return deliver_certificate(number, "http://127.0.0.1:5000/verify/")
+
+
+def test_a_certificate_never_downloaded_is_reminded_once_after_three_days_in_hindi(
+    reminder_app, standin, certificate_issued
+):
+    wa_id = "919811000031"
+    number = certificate_issued(wa_id)
+    assert deliver(reminder_app, number) == "sent_template"  # outside the window: "ready", no PDF yet
+    reminder_app.clock.shift(timedelta(days=2, hours=23))
+    assert sweep(reminder_app) == {}
+    reminder_app.clock.shift(timedelta(hours=1, minutes=5))
+    assert sweep(reminder_app) == {"sent": 1}
+    reminder_app.clock.shift(timedelta(days=4))
+    assert sweep(reminder_app) == {}  # at most once, even days later and still not downloaded
+    issued, reminder = received(standin, wa_id)
+    assert reminder["type"] == "template" and reminder["phone_number_id"] == REVENUE_NUMBER
+    template = reminder["body"]["template"]
+    assert template["name"] == "reminder_due" and template["language"]["code"] == "hi"
+    text = template["components"][0]["parameters"][0]["text"]
+    assert number in text and "प्राप्त नहीं किया" in text and "send my certificate" in text
+    payloads = [c["parameters"][0]["payload"] for c in template["components"] if c["type"] == "button"]
+    assert payloads[1] == '/opt_out{"consent_purpose": "reminders"}'
+
+
+def test_a_downloaded_certificate_is_not_reminded_and_a_resend_keeps_the_first_download(
+    reminder_app, standin, certificate_issued
+):
+    from backoffice.issuing.models import Certificate
+
+    wa_id = "919811000032"
+    number = certificate_issued(wa_id)
+    citizen_writes(standin, wa_id)
+    with reminder_app.app_context():
+        db.session.get(Application, db.session.query(Certificate).filter_by(number=number).one().application_id
+                       ).citizen.last_inbound_at = datetime.now()  # fmt: skip
+        db.session.commit()
+    assert deliver(reminder_app, number) == "sent_document"  # the PDF itself, inside the window
+    first = datetime.now()
+    reminder_app.clock.shift(timedelta(hours=1))
+    assert deliver(reminder_app, number) == "sent_document"  # asked again an hour later
+    with reminder_app.app_context():
+        assert db.session.query(Certificate).filter_by(number=number).one().downloaded_at == first
+    reminder_app.clock.shift(timedelta(days=5))
+    assert sweep(reminder_app) == {}
+    assert [m["type"] for m in received(standin, wa_id)] == ["document", "document"]
+
+
+def test_a_certificate_reminder_honours_stop(reminder_app, standin, certificate_issued):
+    wa_id = "919811000033"
+    number = certificate_issued(wa_id, consent_to=("updates",))
+    deliver(reminder_app, number)
+    reminder_app.clock.shift(timedelta(days=3, hours=1))
+    assert sweep(reminder_app) == {"suppressed": 1}
+    assert sweep(reminder_app) == {}
+    assert [m["type"] for m in received(standin, wa_id)] == ["template"]  # the "issued" update only
+    with reminder_app.app_context():
+        assert [s.kind for s in db.session.query(SuppressedMessage)] == [
+            "reminder:certificate_not_downloaded"
+        ]
+
+
+def test_the_days_before_a_certificate_reminder_are_configurable(reminder_app, standin, certificate_issued):
+    reminder_app.config["REMINDER_CERTIFICATE_AFTER_DAYS"] = 7
+    number = certificate_issued("919811000034")
+    deliver(reminder_app, number)
+    reminder_app.clock.shift(timedelta(days=6, hours=23))
+    assert sweep(reminder_app) == {}
+    reminder_app.clock.shift(timedelta(hours=2))
+    assert sweep(reminder_app) == {"sent": 1}

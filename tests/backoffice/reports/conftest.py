@@ -22,6 +22,13 @@ POPULATION = (
 )  # fmt: skip
 
 
+def refresh_counts() -> None:
+    """What the beat's refresh task does after the applications changed (reports/daily.py)."""
+    from backoffice.reports.tasks import refresh_daily_counts
+
+    refresh_daily_counts()
+
+
 @pytest.fixture
 def population(app):
     """The applications of POPULATION, submitted through the bot's code path and then set to known values."""
@@ -42,4 +49,5 @@ def population(app):
             )
             application.fee_paise = fee
         db.session.commit()
+        refresh_counts()
         return {a.number: a.department_code for a in db.session.query(Application)}

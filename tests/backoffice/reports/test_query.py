@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from backoffice.reports.query import ReportRefused, ReportSpec, run
+from tests.backoffice.reports.conftest import refresh_counts
 
 BOTH = pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
 ALL = ["count", "fees", "median_days", "p90_days", "within_deadline_pct", "rejected_pct"]
@@ -62,8 +65,15 @@ def test_a_submitted_application_carries_the_district_of_its_pin_code(app, submi
         assert db.session.get(Application, application_id).district == "north"
 
 
+def from_applications(spec: ReportSpec, department: str | None, monkeypatch) -> list[tuple]:
+    """The report read from the applications themselves, never from the daily or monthly counts."""
+    with monkeypatch.context() as patch:
+        patch.setattr("backoffice.reports.query.from_daily_counts", lambda spec: False)
+        return run(spec, department)
+
+
 @BOTH
-def test_daily_counts_match_the_applications_and_follow_each_change(app, population):
+def test_daily_counts_match_the_applications_and_follow_each_change(app, population, monkeypatch):
     from backoffice.applications.models import Application
     from backoffice.extensions import db
     from backoffice.reports.query import from_daily_counts
@@ -71,14 +81,53 @@ def test_daily_counts_match_the_applications_and_follow_each_change(app, populat
     summed = ReportSpec.from_json(
         {"dimensions": ["department", "status"], "measures": ["count", "fees", "rejected_pct"]}
     )
-    exact = ReportSpec.from_json({"dimensions": ["department", "status"], "measures": ["count", "fees", "rejected_pct",
-                                                                                       "median_days"]})  # fmt: skip
-    assert from_daily_counts(summed) and not from_daily_counts(exact)
+    assert from_daily_counts(summed)
     with app.app_context():
-        assert run(summed, None) == [row[:-1] for row in run(exact, None)]
+        assert run(summed, None) == from_applications(summed, None, monkeypatch)
         pending = db.session.query(Application).filter_by(status="under_review").one()
         pending.status = "rejected"
         db.session.commit()
+        # Readers never recount: until the beat's refresh runs, the counts stay as they were.
+        assert run(summed, None) != from_applications(summed, None, monkeypatch)
+        refresh_counts()
         after = run(summed, None)
-        assert after == [row[:-1] for row in run(exact, None)]
+        assert after == from_applications(summed, None, monkeypatch)
     assert ("revenue", "rejected", 2, 10.0, 100.0) in after and all(row[1] != "under_review" for row in after)
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        (None, None),  # all time: months only
+        ("2026-11-01", "2026-11-30"),  # one whole month
+        ("2026-10-20", "2026-12-03"),  # a whole month and days at both ends
+        ("2026-11-03", "2026-11-10"),  # inside one month: days only
+        ("2026-11-06", None),  # days to the month's end, then every month after
+        (None, "2026-11-05"),
+    ],
+)
+@pytest.mark.parametrize("dimensions", [["department", "status"], ["service", "month"], ["district", "week"]])
+def test_month_and_day_counts_give_the_applications_figures_for_any_range(
+    app, population, monkeypatch, date_from, date_to, dimensions
+):
+    spec = ReportSpec.from_json({"dimensions": dimensions, "from": date_from, "to": date_to,
+                                 "measures": ["count", "fees", "within_deadline_pct", "rejected_pct", "median_days"]})  # fmt: skip
+    with app.app_context():
+        rows = run(spec, None)
+        assert rows and rows == from_applications(spec, None, monkeypatch)
+        assert run(spec, "mcd") == from_applications(spec, "mcd", monkeypatch)
+
+
+def test_percentiles_from_a_histogram_are_postgresqls_percentile_cont():
+    import numpy as np
+
+    from backoffice.reports.query import percentile
+
+    rng = np.random.default_rng(16)
+    for size in (1, 2, 3, 10, 101, 1000):
+        values = rng.integers(0, 40, size)
+        histogram = sorted(Counter(values.tolist()).items())
+        for fraction in (0.5, 0.9):
+            assert percentile(histogram, fraction) == pytest.approx(np.percentile(values, fraction * 100))
+    assert percentile([], 0.5) is None
