@@ -215,13 +215,11 @@ def ocr(department: str | None) -> dict[str, Any]:
             .where(OcrVerdictDay.department == department, OcrVerdictDay.day >= next_day)
             .group_by(OcrVerdictDay.verdict)
         )
-        partial = ocr_days.counted(since, datetime.combine(next_day, time())).where(
-            Application.department_code == department
-        )
+        partial = ocr_days.partial_day(department, since, datetime.combine(next_day, time()))
         verdicts = Counter()
         for verdict, count in db.session.execute(whole):
             verdicts[verdict] += int(count)
-        for _, verdict, count in db.session.execute(partial):
+        for verdict, count in db.session.execute(partial):
             verdicts[verdict] += count
     total = sum(verdicts.values())
     return {

@@ -34,16 +34,21 @@ def utc_day(column, postgres: bool):
     return cast(column, Date) if postgres else func.date(column)
 
 
-def counted(start: datetime, end: datetime | None = None):
-    """Verdicts of the results written in [start, end) on each department's documents, straight from the tables."""
-    query = (
-        select(Application.department_code, OcrResult.verdict, func.count(OcrResult.id))
-        .join(Document, Document.id == OcrResult.document_id)
-        .join(Application, Application.id == Document.application_id)
-        .where(OcrResult.created_at >= start)
-        .group_by(Application.department_code, OcrResult.verdict)
+def partial_day(department: str, start: datetime, end: datetime):
+    """The department's verdicts of the results written in [start, end), straight from the tables: for the first,
+    partial day of the tile's window. The department is a scalar subquery per result, which PostgreSQL runs as
+    two primary-key lookups per result (a day holds a few thousand); as a join it hashed a table instead."""
+    department_of = (
+        select(Application.department_code)
+        .join(Document, Document.application_id == Application.id)
+        .where(Document.id == OcrResult.document_id)
+        .scalar_subquery()
     )
-    return query if end is None else query.where(OcrResult.created_at < end)
+    return (
+        select(OcrResult.verdict, func.count(OcrResult.id))
+        .where(OcrResult.created_at >= start, OcrResult.created_at < end, department_of == department)
+        .group_by(OcrResult.verdict)
+    )
 
 
 def _count(days: list[date], postgres: bool) -> None:
