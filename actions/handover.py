@@ -49,6 +49,13 @@ def discussed_application(tracker: Tracker) -> str | None:
     return subject.split(":", 1)[1] if subject.startswith("application:") else None
 
 
+def wait_phrase(minutes: int, language: str) -> str:
+    """The expected wait as the citizen reads it: "1 minute" / "5 minutes", "1 मिनट" (Hindi does not change)."""
+    if language == "hi":
+        return f"{minutes} मिनट"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
 async def start_handover(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Ask the back-office to queue the conversation, then tell the citizen the wait (or the office hours)."""
     language = language_of(tracker)
@@ -78,8 +85,9 @@ async def start_handover(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     elif not answer.get("officers_online"):
         dispatcher.utter_message(response="utter_handover_no_officer", department=department)
     else:
+        minutes = int(answer.get("wait_minutes", 5))
         dispatcher.utter_message(
-            response="utter_handover_queued", department=department, wait=answer.get("wait_minutes", 5)
+            response="utter_handover_queued", department=department, wait=wait_phrase(minutes, language)
         )
 
 

@@ -94,7 +94,7 @@ class Config:
         # leaves at most three batches in doubt), with up to BROADCAST_SENDERS Graph API calls in flight at once.
         self.BROADCAST_BATCH = int(env.get("BROADCAST_BATCH", "20"))
         self.BROADCAST_SENDERS = int(env.get("BROADCAST_SENDERS", "2"))
-        # Redis key prefix of each business number's next free sending slot, shared by all its broadcasts.
+        # Redis key prefix of each business number's one-second sending window, shared by all its broadcasts.
         self.BROADCAST_PACE_PREFIX = env.get("BROADCAST_PACE_PREFIX", "seva:wa:pace")
         # Where the WhatsApp channel keeps Meta's statuses per message (bot/whatsapp/dedup.py), read for reports.
         self.WHATSAPP_STATUS_PREFIX = env.get("WHATSAPP_STATUS_PREFIX", "seva:wa:status")

@@ -80,6 +80,7 @@ def conversation(standin: str, wa_id: str) -> list[float]:
 
 def run(citizens: int, kill_after: float, tier: int) -> dict:
     """Run the whole scenario; return the figures."""
+    load_before = os.getloadavg()
     pg = PostgresServer(settings=("shared_buffers=256MB", "synchronous_commit=off")).start()
     redis_port = free_port()
     redis_cmd = [
@@ -172,6 +173,11 @@ def run(citizens: int, kill_after: float, tier: int) -> dict:
     )
     gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
     recovery = max(gaps) if gaps else 0.0
+    # Where the time over the ideal goes: the rate before the kill, after it (each from its first to its last send),
+    # and how long the approval and the first claim took before the first send.
+    cut = gaps.index(recovery) + 1 if gaps else 0
+    rates = [round((len(part) - 1) / (part[-1] - part[0]), 2) if len(part) > 1 else None
+             for part in (stamps[:cut], stamps[cut:])]  # fmt: skip
     sending = (stamps[-1] - stamps[0] - recovery) if stamps else 0.0
     in_doubt = sum(1 for s in rows.values() if s == "in_doubt")
     lost = sum(1 for c, ts in times.items() if not ts and rows[c] != "in_doubt")
@@ -184,8 +190,16 @@ def run(citizens: int, kill_after: float, tier: int) -> dict:
         "max_sends_in_any_second": per_second, "standin_refusals": len(refusals),
         "ideal_seconds": round(ideal, 1), "sending_seconds": round(sending, 1),
         "over_ideal_percent": round(100 * (sending - ideal) / ideal, 2),
+        # The same against the messages that did go out (the in-doubt ones the killed sender never sent are not
+        # sent again, so they take no time).
+        "over_ideal_for_sent_percent": round(100 * (sending - len(stamps) / RATE) / (len(stamps) / RATE), 2)
+        if stamps else None,
+        "rate_before_kill": rates[0], "rate_after_kill": rates[1],
+        "first_send_after_approval_seconds": round(stamps[0] - started, 1) if stamps else None,
         "kill_after_seconds": kill_after, "recovery_gap_seconds": round(recovery, 1),
         "wall_seconds": round(finished - started, 1), "killed_at_seconds": round(killed_at - started, 1),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }  # fmt: skip
 
 

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-APT_PACKAGES=(redis-server tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin fonts-noto-core
+APT_PACKAGES=(redis-server tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin fonts-noto-core fonts-noto-color-emoji
   poppler-utils chromium postgresql zbar-tools libzbar0 softhsm2 nginx)
 
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*"; }

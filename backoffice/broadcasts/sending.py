@@ -2,7 +2,7 @@
 number's tier of unique users per 24 h, each recipient once.
 
 Recipients are taken a batch at a time: one statement claims them (pending → claimed, skipping rows another
-sender holds), one checks their consent, the batch goes out at the number's pace, and one statement records
+sender holds), one checks their consent, the batch goes out as fast as the number's one-second window lets it, and one statement records
 the outcomes. A resumed or re-delivered send skips everyone already done; a sender killed mid-batch leaves
 its batch claimed, and the next sender marks those in doubt rather than risk sending anyone twice. Quality
 and tier errors pause the broadcast; errors that mean "this number cannot receive" mark the recipient
@@ -12,10 +12,12 @@ undeliverable and never touch their consent.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import queue
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -65,64 +67,78 @@ BACK_OFF = frozenset({130429, 131056})
 # Batches claimed at once: the one going out and two waiting (half a second at 80/s and batches of 20), which a
 # killed sender leaves in doubt.
 AHEAD = 3
+# How often a sender waiting for a place in the number's window looks again when the first to free is in flight.
+POLL = 0.005
 TIER_USED_UP = "tier: the number's unique users for 24 h are used up"
 
 
-class Pacer:
-    """Spaces sends evenly at `rate` per second in this process (a send may never run ahead of its slot)."""
-
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):  # fmt: skip
-        self.interval, self.clock, self.sleep = 1.0 / rate, clock, sleep
-        self.next_at = clock()
-
-    def reserve(self, count: int) -> float:
-        """Take `count` consecutive slots; the time (on `clock`) of the first, the others `interval` apart."""
-        first = max(self.next_at, self.clock())
-        self.next_at = first + self.interval * count
-        return first
-
-    def wait_until(self, at: float) -> None:
-        """Block until `at` on `clock`."""
-        now = self.clock()
-        if at > now:
-            self.sleep(at - now)
-
-    def wait(self) -> None:
-        """Block until the next send's slot."""
-        self.wait_until(self.reserve(1))
-
-
-# The number's next free slot, on Redis's clock (so senders on several hosts agree): hand out `count` slots
-# from max(next free, now) and answer how many seconds from now the first one is.
-_RESERVE = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local first = tonumber(redis.call('GET', KEYS[1]) or '0')
-if first < now then first = now end
-local after = first + tonumber(ARGV[1]) * tonumber(ARGV[2])
-redis.call('SET', KEYS[1], string.format('%.6f', after), 'EX', math.ceil(after - now) + 60)
-return string.format('%.6f', first - now)
+# The number's sliding window, a sorted set in Redis: one member per send, scored with the time it stops
+# counting. A send counts from the moment it may start until one second after its answer came back: Meta
+# stamps a message somewhere between the two, so 81 stamps in one second would need 81 members at once, which
+# the window never holds. In flight, a member counts for `hold` seconds at most (a killed sender's sends free
+# their places then); its answer sets the real end. Times are Redis's (senders on several hosts agree) unless a
+# test gives them.
+_TAKE = """
+local now = tonumber(ARGV[4])
+if now == nil then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local free = tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])
+if free <= 0 then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {0, string.format('%.6f', tonumber(first[2]) - now)}
+end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])) + 60)
+return {1, '0'}
+"""
+_DONE = """
+local now = tonumber(ARGV[3])
+if now == nil then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[2])
+return 1
 """
 
 
-class NumberPacer(Pacer):
-    """The slots of one business number, kept in Redis: every broadcast from that number shares its rate.
+class NumberWindow:
+    """At most `rate` sends of one business number in any one second, shared (in Redis) by every broadcast
+    and every process sending from that number: Meta's throughput cap is per number.
 
-    Meta's throughput cap is per number, so two broadcasts at once from one department each get part of
-    it, never each the whole.
+    `take()` blocks until the send may start and names it; `done(name)` once its answer is back.
     """
 
-    def __init__(self, redis: Redis, number: str, rate: float, clock: Callable[[], float] = time.monotonic,
+    def __init__(self, redis: Redis, number: str, rate: float, hold: float = LEASE.total_seconds(),
                  sleep: Callable[[float], None] = time.sleep):  # fmt: skip
-        super().__init__(rate, clock, sleep)
         self.key = f"{current_app.config['BROADCAST_PACE_PREFIX']}:{number}"
-        self.script = redis.register_script(_RESERVE)
+        self.limit, self.hold, self.sleep = int(rate), hold, sleep
+        self._take, self._done = redis.register_script(_TAKE), redis.register_script(_DONE)
 
-    def reserve(self, count: int) -> float:
-        """Take `count` of the number's slots (one Redis call); raises RedisError when Redis is away."""
-        ahead = float(self.script(keys=[self.key], args=[repr(self.interval), count]))
-        return self.clock() + ahead
+    def try_take(self, name: str, at: float | None = None) -> float:
+        """Count send `name` in the window if it has room (0.0), else how long until its first place frees.
+
+        `at`: the time on Redis's clock, for tests; Redis's own time otherwise. Raises RedisError when Redis
+        is away.
+        """
+        clock = [] if at is None else [repr(at)]
+        taken, wait = self._take(keys=[self.key], args=[self.limit, repr(self.hold), name, *clock])
+        return 0.0 if int(taken) else max(float(wait), 1e-6)  # a refusal never reads as 0 (rounding)
+
+    def take(self) -> str:
+        """Block until a send may start; its name for `done`."""
+        name = uuid.uuid4().hex
+        while (wait := self.try_take(name)) > 0:
+            # The first place to free may be a send in flight, whose answer can free it before `wait`.
+            self.sleep(min(wait, POLL))
+        return name
+
+    def done(self, name: str, at: float | None = None) -> None:
+        """Send `name` was answered: it counts one more second from now (or from `at`, for tests)."""
+        self._done(keys=[self.key], args=[1.0, name, *([] if at is None else [repr(at)])])
 
 
 @dataclasses.dataclass
@@ -194,7 +210,7 @@ def _take(broadcast_id: int) -> bool:
     return taken == 1
 
 
-def send(broadcast_id: int, client: GraphClient | None = None, pacer: Pacer | None = None) -> str:
+def send(broadcast_id: int, client: GraphClient | None = None) -> str:
     """Send every pending recipient of an approved broadcast; its state when this run stops ("busy": leased)."""
     broadcast = db.session.get(Broadcast, broadcast_id)
     if broadcast is None or broadcast.state not in (APPROVED, SENDING):
@@ -210,8 +226,8 @@ def send(broadcast_id: int, client: GraphClient | None = None, pacer: Pacer | No
     db.session.refresh(broadcast)
     if client is None:
         with httpx.Client(timeout=15.0) as http:
-            return _send_all(broadcast, dataclasses.replace(graph_client(), http=http), pacer)
-    return _send_all(broadcast, client, pacer)
+            return _send_all(broadcast, dataclasses.replace(graph_client(), http=http))
+    return _send_all(broadcast, client)
 
 
 def _claim(broadcast: Broadcast, size: int) -> list[tuple[int, str, str]] | None:
@@ -283,17 +299,18 @@ def _pending_left(broadcast_id: int) -> bool:
 
 
 class Dispatcher(threading.Thread):
-    """Starts each claimed batch's sends at the number's slots while the caller claims and records the others.
+    """Starts each claimed batch's sends as the number's window frees places while the caller claims and records
+    the others.
 
     The database work of one batch (recording its outcomes, claiming the next) happens while the batch before
     is still going out, so the pace never waits for it; a sender killed meanwhile leaves those claimed (`AHEAD` batches) in doubt.
     """
 
     def __init__(self, app: Flask, pool: ThreadPoolExecutor, senders: int, client: GraphClient,
-                 announcement: Announcement, pacer: Pacer):  # fmt: skip
+                 announcement: Announcement, window: NumberWindow):  # fmt: skip
         super().__init__(name="broadcast-dispatcher", daemon=True)
         self.app, self.pool, self.client = app, pool, client
-        self.announcement, self.pacer = announcement, pacer
+        self.announcement, self.window = announcement, window
         self.claimed: queue.Queue = queue.Queue()  # batches to send, in order (the caller keeps two at most)
         self.dispatched: queue.Queue = queue.Queue()  # (batch, started sends, RedisError or None)
         self.stop = threading.Event()  # Meta said stop, an officer paused, or the caller gave up
@@ -313,26 +330,30 @@ class Dispatcher(threading.Thread):
             self.dispatched.put((batch, started, None))
 
     def _dispatch(self, batch: list[tuple[int, str, str]], started: list[Future]) -> None:
-        pacer = self.pacer
-        first, base = pacer.reserve(len(batch)), 0
-        for index, (_, wa_id, language) in enumerate(batch):
-            # Only with a sender free: a send queued behind busy ones would go late, in a bunch with others.
+        for _, wa_id, language in batch:
+            # Only with a sender free: a send queued behind busy ones would start later than its place.
             self.free.acquire()
-            slot = first + (index - base) * pacer.interval
-            if pacer.clock() > slot + pacer.interval / 2:
-                # Late (a busy machine): that slot has passed. Sending now would bunch sends above the rate,
-                # so the rest of the batch takes fresh slots after everyone else's.
-                first, base = pacer.reserve(len(batch) - index), index
-                slot = first
-            pacer.wait_until(slot)
+            try:
+                name = self.window.take()
+            except RedisError:
+                self.free.release()
+                raise
             if self.stop.is_set():
+                self._done(name)
                 self.free.release()
                 return
             future = self.pool.submit(_in_app, self.app, self.announcement, self.client, wa_id, language)
-            future.add_done_callback(self._on_done)
+            future.add_done_callback(functools.partial(self._on_done, name))
             started.append(future)
 
-    def _on_done(self, future: Future) -> None:
+    def _done(self, name: str) -> None:
+        try:
+            self.window.done(name)
+        except RedisError as error:  # its place frees when its hold runs out instead
+            log.warning("broadcast send not marked done in the window: %s", error)
+
+    def _on_done(self, name: str, future: Future) -> None:
+        self._done(name)
         self.free.release()
         error = future.exception()
         if isinstance(error, GraphError) and error.code in PAUSE_CODES:
@@ -345,11 +366,11 @@ class Dispatcher(threading.Thread):
         self.join()
 
 
-def _send_all(broadcast: Broadcast, client: GraphClient, pacer: Pacer | None) -> str:
+def _send_all(broadcast: Broadcast, client: GraphClient) -> str:
     """The sending loop of `send`, once the lease is held: claim ahead, record behind, the dispatcher between."""
     config = current_app.config
     announcement = Announcement.of(broadcast)
-    pacer = pacer or NumberPacer(redis_client(), announcement.number, config["BROADCAST_RATE"])
+    window = NumberWindow(redis_client(), announcement.number, config["BROADCAST_RATE"])
     # Unique users the tier still allows, less those claimed and not yet recorded.
     room = (
         config["WHATSAPP_TIER_LIMIT"] - _reached_today(announcement.number)
@@ -358,11 +379,13 @@ def _send_all(broadcast: Broadcast, client: GraphClient, pacer: Pacer | None) ->
     )
     reason = None  # why this run stops early: a pause reason, PAUSED (by an officer) or BUSY (Redis away)
     in_flight = 0
-    # A few sends in flight at once, each started at its own slot: the Graph API's answer time then does not
-    # slow the pace (one at a time, a 15 ms answer alone would cap it at 66/s).
+    # A few sends in flight at once, each started as the window frees a place: the Graph API's answer time then
+    # does not slow the pace (one at a time, a 15 ms answer alone would cap it at 66/s).
     senders = config["BROADCAST_SENDERS"]
     with ThreadPoolExecutor(senders, thread_name_prefix="broadcast") as pool:
-        dispatcher = Dispatcher(current_app._get_current_object(), pool, senders, client, announcement, pacer)
+        dispatcher = Dispatcher(
+            current_app._get_current_object(), pool, senders, client, announcement, window
+        )
         dispatcher.start()
         try:
             while True:
@@ -392,7 +415,7 @@ def _send_all(broadcast: Broadcast, client: GraphClient, pacer: Pacer | None) ->
                     log.warning("broadcast %s waits for Redis: %s", broadcast.id, redis_error)
                     reason = reason or BUSY
                     dispatcher.stop.set()
-                outcomes, pause = _outcomes(announcement, client, pacer, batch, started, dispatcher.stop)
+                outcomes, pause = _outcomes(announcement, client, window, batch, started, dispatcher.stop)
                 _record(outcomes)
                 if room is not None:
                     room += sum(1 for o in outcomes if o.state != SENT)
@@ -418,7 +441,7 @@ def _in_app(app: Flask, announcement: Announcement, client: GraphClient, wa_id: 
         return announcement.send(client, wa_id, language)
 
 
-def _outcomes(announcement, client, pacer, batch, started, stop) -> tuple[list[Outcome], str | None]:
+def _outcomes(announcement, client, window, batch, started, stop) -> tuple[list[Outcome], str | None]:
     """Every recipient's outcome once its send answered (never started: pending again), and a pause reason."""
     outcomes = [Outcome(recipient, PENDING) for recipient, _, _ in batch[len(started) :]]
     reason = None
@@ -426,7 +449,7 @@ def _outcomes(announcement, client, pacer, batch, started, stop) -> tuple[list[O
         error = future.exception()
         message_id = None
         if isinstance(error, GraphError) and error.code in BACK_OFF and not stop.is_set():
-            error, message_id = _retry(announcement, client, wa_id, language, pacer)
+            error, message_id = _retry(announcement, client, wa_id, language, window)
         elif error is None:
             message_id = future.result()
         if error is None:
@@ -443,16 +466,18 @@ def _outcomes(announcement, client, pacer, batch, started, stop) -> tuple[list[O
     return outcomes, reason
 
 
-def _retry(announcement, client, wa_id, language, pacer) -> tuple[GraphError | None, str | None]:
-    """Meta said "too fast": try the same recipient again a few times, a second apart, each in a fresh slot."""
+def _retry(announcement, client, wa_id, language, window) -> tuple[GraphError | None, str | None]:
+    """Meta said "too fast": try the same recipient again a few times, a second apart, each in the window."""
     for _ in range(3):
-        pacer.sleep(1.0)
-        pacer.wait_until(pacer.reserve(1))
+        window.sleep(1.0)
+        name = window.take()
         try:
             return None, announcement.send(client, wa_id, language)
         except GraphError as error:
             if error.code not in BACK_OFF:
                 return error, None
+        finally:
+            window.done(name)
     return GraphError(130429, "still rate limited after backing off", 400), None
 
 

@@ -27,42 +27,37 @@ class SavedReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class ApplicationDay(db.Model):
-    """Counts of one day's submitted applications with one department, service, status, district and channel."""
+class _Counts:
+    """The dimensions and counts a day row and a month row share (fees differ in width, so each declares its own)."""
 
-    __tablename__ = "application_days"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
     department: Mapped[str] = mapped_column(String(32), primary_key=True)
     service: Mapped[str] = mapped_column(String(64), primary_key=True)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
     district: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     applications: Mapped[int] = mapped_column(Integer)
-    fees_paise: Mapped[int] = mapped_column(Integer)
     decided: Mapped[int] = mapped_column(Integer)  # approved, issued or rejected
     judged: Mapped[int] = mapped_column(Integer)  # decided, with a deadline
     on_time: Mapped[int] = mapped_column(Integer)  # decided on or before the deadline
     rejected: Mapped[int] = mapped_column(Integer)
 
 
-class ApplicationMonth(db.Model):
+class ApplicationDay(_Counts, db.Model):
+    """Counts of one day's submitted applications with one department, service, status, district and channel."""
+
+    __tablename__ = "application_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    fees_paise: Mapped[int] = mapped_column(Integer)
+
+
+class ApplicationMonth(_Counts, db.Model):
     """The same counts summed over a month (`month` is its first day): what whole-month and all-time reads use."""
 
     __tablename__ = "application_months"
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
-    department: Mapped[str] = mapped_column(String(32), primary_key=True)
-    service: Mapped[str] = mapped_column(String(64), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), primary_key=True)
-    district: Mapped[str] = mapped_column(String(32), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    applications: Mapped[int] = mapped_column(Integer)
     fees_paise: Mapped[int] = mapped_column(BigInteger)
-    decided: Mapped[int] = mapped_column(Integer)
-    judged: Mapped[int] = mapped_column(Integer)
-    on_time: Mapped[int] = mapped_column(Integer)
-    rejected: Mapped[int] = mapped_column(Integer)
 
 
 class OcrVerdictDay(db.Model):

@@ -25,13 +25,17 @@ _MESSAGES = r"(?:messages?|msgs?|sms|whatsapp|मैसेज|मेसेज|�
 # Imperatives only: "message nahi bheja" is a complaint, not an opt-out.
 _SEND = r"(?:bhejo|bhejna|bhejiye|bhejie|bheje|bhejen|भेजो|भेजना|भेजिए|भेजें|भेजे|send|karo|karna|kariye|करो|करना|करें|कीजिए)"
 _NOT = r"(?:mat|na|nahi|nahin|mt|मत|ना|नहीं|नही|don'?t|do not|never)"
+# Words that may stand around a bare "mat bhejo" without giving it an object ("ab mat bhejo mujhe kuch").
+_BARE_WORDS = r"(?:ab|abhi|mujhe|muje|kuch|kuchh|koi|aur|please|plz|yaar|bhai|ji|se|मुझे|कुछ|अब|और|कृपया)"
 OPT_OUT = re.compile(
     rf"^\W*(?:stop|unsubscribe|opt[ -]?out|stop all)\W*$"
     rf"|\bunsubscribe\b"
     rf"|\bstop\s+(?:sending|all|{_MESSAGES})"
     rf"|{_MESSAGES}.{{0,30}}?(?<!\w){_NOT}\s+{_SEND}"
     rf"|(?<!\w){_NOT}\s+{_SEND}.{{0,20}}?{_MESSAGES}"
-    rf"|{_MESSAGES}\s+(?:band|बंद)\s*(?:karo|kar do|करो|कर दो|करें)",
+    rf"|{_MESSAGES}\s+(?:band|बंद)\s*(?:karo|kar do|करो|कर दो|करें)"
+    # A bare "don't send (me anything)": nothing else is said, so nothing else can be meant.
+    rf"|^\W*(?:{_BARE_WORDS}\s+)*{_NOT}\s+(?:bhejo|bhejna|bhejiye|भेजो|भेजना|भेजिए|भेजें)(?:\s+{_BARE_WORDS})*\W*$",
     re.IGNORECASE,
 )
 # "START <campaign>" comes from a QR poster or link; campaign codes carry a digit, unlike "start karo".

@@ -140,6 +140,19 @@ def _split(tokens: Iterable[Token]) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(markers), tuple(core)
 
 
+def _swap_score(typed: str, wanted: str) -> float:
+    """Score two adjacent letters typed in the wrong order ("birht") as one slip, like one letter dropped.
+
+    The ratio counts a swap as two edits, which a short core cannot afford; one wrong letter still can not
+    ("berth" is not "birth").
+    """
+    if len(typed) != len(wanted):
+        return 0.0
+    differ = [i for i, (a, b) in enumerate(zip(typed, wanted, strict=True)) if a != b]
+    swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and typed[differ[0]] == wanted[differ[1]]
+    return 100 * (1 - 1 / (2 * len(wanted) - 1)) if swapped and typed[differ[1]] == wanted[differ[0]] else 0.0
+
+
 def _core_score(span_core: tuple[str, ...], synonym_core: tuple[str, ...]) -> float:
     if not span_core or not synonym_core:
         return 100.0 if span_core == synonym_core else 0.0
@@ -147,7 +160,9 @@ def _core_score(span_core: tuple[str, ...], synonym_core: tuple[str, ...]) -> fl
     if min(len(joined), len(wanted)) <= EXACT_CORE_CHARS:
         return 100.0 if joined == wanted else 0.0
     score = max(
-        fuzz.ratio(joined, wanted), fuzz.ratio(" ".join(sorted(span_core)), " ".join(sorted(synonym_core)))
+        fuzz.ratio(joined, wanted),
+        fuzz.ratio(" ".join(sorted(span_core)), " ".join(sorted(synonym_core))),
+        _swap_score(joined, wanted),
     )
     threshold = SHORT_CORE_MIN_SCORE if len(wanted) <= SHORT_CORE_CHARS else LONG_CORE_MIN_SCORE
     return score if score >= threshold else 0.0

@@ -169,7 +169,10 @@ class CloudApi:
         fault = self._take_fault()
         if fault is not None:
             raise fault
-        if not self.throttle.number_allows(phone_number_id):
+        # The message is stamped with the time its send was counted at, so the stamps never show more in a
+        # second than the throttle let through.
+        now = time.time()
+        if not self.throttle.number_allows(phone_number_id, now):
             raise fault_error(130429)
         if not self.throttle.pair_allows(phone_number_id, outbound.wa_id):
             raise fault_error(131056)
@@ -188,7 +191,7 @@ class CloudApi:
                 }
             }
         entry = self.conversations.add(
-            outbound.wa_id, "out", wamid, phone_number_id, outbound.type, body, "accepted", extra
+            outbound.wa_id, "out", wamid, phone_number_id, outbound.type, body, "accepted", extra, at=now
         )
         self._notify_outbound(entry)
         category = self.templates.category(body["template"]["name"]) if outbound.is_template else "service"

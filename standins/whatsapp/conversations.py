@@ -95,9 +95,10 @@ class Conversations:
         body: dict,
         status: str,
         extra: dict | None = None,
+        at: float | None = None,
     ) -> Entry:
-        """Record a message and wake long-polls."""
-        now = time.time()
+        """Record a message (at `at`, or now) and wake long-polls."""
+        now = time.time() if at is None else at
         entry = Entry(
             self._next_seq(),
             self._next_rev(),

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
+import pytest
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 
 from actions import backoffice_api
-from actions.handover import ActionNotUnderstood, ActionStartHandover
+from actions.handover import ActionNotUnderstood, ActionStartHandover, wait_phrase
 from tests.actions.single_turns import run
 
 REVENUE = "100000000000002"
@@ -71,3 +77,25 @@ async def test_an_unreachable_back_office_gets_a_polite_try_later():
         ActionStartHandover(), conversation("wa-hand0004", ("talk to a person", "talk_to_human"))
     )
     assert [m["response"] for m in said] == ["utter_handover_unavailable"]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "language", "expected"),
+    [
+        (1, "en", "The expected wait is about 1 minute."),
+        (5, "en", "The expected wait is about 5 minutes."),
+        (1, "hi", "लगभग 1 मिनट का इंतज़ार है।"),
+    ],
+)
+async def test_the_expected_wait_reads_right_in_either_language(minutes, language, expected):
+    # It once read "about 1 minutes".
+    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+    tracker = DialogueStateTracker.from_events("c", [SlotSet("language", language)], domain.slots)
+    message = await TemplatedNaturalLanguageGenerator(domain.responses).generate(
+        "utter_handover_queued",
+        tracker,
+        "whatsapp",
+        department="Revenue",
+        wait=wait_phrase(minutes, language),
+    )
+    assert expected in message["text"]

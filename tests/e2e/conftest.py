@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from bot.whatsapp.privacy import sender_id
-from tests.servers import ROOT, free_port, start, stop, wait_for_port
+from tests.servers import ROOT, free_port, standin_process, start, stop, wait_for_port
 
 MODEL = ROOT / "models" / "seva.tar.gz"
 GENERAL_NUMBER = "100000000000001"
+REVENUE_OFFICER = "revenue.loop"  # signs in to the back-office in the tests of what follows a submission
 # One counter for every test of the session, so no two tests ever share a chat (or a Rasa conversation).
 _citizens = itertools.count(919800000100)
 
@@ -121,6 +122,8 @@ def stack(redis_url, tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{logs / 'seva.db'}",
         "SECRET_KEY": secrets.token_hex(16),
         "SEVA_DOCUMENTS_DIR": str(logs / "documents"),
+        # The gateway stand-in runs only beside the payment tests (`gateway_url`), on a port of its own.
+        "RAZORPAY_BASE_URL": f"http://127.0.0.1:{free_port()}",
         "SMS_STANDIN_PORT": str(ports["sms"]),
         "SMS_BASE_URL": f"http://127.0.0.1:{ports['sms']}",
         "SMS_STATUS_DELAY": "0",
@@ -205,6 +208,36 @@ def worker(stack):
         time.sleep(0.2)
     yield proc
     stop([proc])
+
+
+@pytest.fixture(scope="session")
+def gateway_url(stack, worker):
+    """The gateway stand-in beside the stack (and its worker), where the stack's back-office expects it.
+
+    The back-office reads `RAZORPAY_BASE_URL` and the development secrets it shares with the stand-in; the
+    stand-in's webhooks go to the stack's back-office.
+    """
+    settings = {
+        **stack.env,
+        "GATEWAY_WEBHOOK_URL": stack.env["BACKOFFICE_URL"] + "/api/v1/payments/razorpay/webhook",
+        "GATEWAY_RETRY_DELAYS": "0.5,1,2",
+    }
+    port = int(stack.env["RAZORPAY_BASE_URL"].rsplit(":", 1)[1])
+    with standin_process("standins.gateway", settings, port=port, log=stack.logs / "gateway.log", timeout=60):
+        yield stack.env["RAZORPAY_BASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def office(stack):
+    """The stack's back-office database, opened in this process, with an officer of the revenue department."""
+    from backoffice.app import create_app
+    from backoffice.config import Config
+    from tests.backoffice.conftest import add_user
+
+    app = create_app(Config(environ=stack.env))
+    with app.app_context():
+        add_user(REVENUE_OFFICER, "officer", "revenue")
+    return app
 
 
 @pytest.fixture

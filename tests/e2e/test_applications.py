@@ -12,6 +12,7 @@ from catalog import load_catalog
 from tests.actions.sample_answers import sample_answer
 from tests.backoffice.ocr import synthetic_cards
 from tests.e2e.phone import tap_where, text_of
+from tests.e2e.screenshots import phone_screenshot
 
 GENERAL_NUMBER = "100000000000001"
 REVENUE_NUMBER = "100000000000002"
@@ -181,3 +182,4 @@ def test_one_person_writing_to_a_second_department_number_is_the_same_citizen(st
     assert "नमस्ते" not in text_of(menu)
     [status] = revenue.say("status")
     assert number in text_of(status)
+    phone_screenshot(stack, citizen, "one-citizen-two-numbers.png", (GENERAL_NUMBER, REVENUE_NUMBER))

@@ -7,33 +7,20 @@ import re
 import time
 
 import httpx
-import pytest
 from sqlalchemy import select
 
-from backoffice.app import create_app
 from backoffice.applications.models import Application
-from backoffice.config import Config
 from backoffice.extensions import db
 from tests.actions.lookalike_answers import ADDRESSES, NAMES
 from tests.actions.sample_answers import sample_answer
-from tests.backoffice.conftest import PASSWORD, add_user
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.backoffice.conftest import PASSWORD
 from tests.e2e.conftest import GENERAL_NUMBER as GENERAL
-from tests.e2e.conftest import _citizens
+from tests.e2e.conftest import REVENUE_OFFICER, _citizens
 from tests.e2e.phone import choice, tap_where, text_of
+from tests.e2e.screenshots import phone_screenshot
 from tests.e2e.test_applications import CATALOG, Citizen, answer_questions, photo_b64
 
 SERVICE = "income_certificate"
-OFFICER = "revenue.loop"
-
-
-@pytest.fixture(scope="module")
-def office(stack):
-    """The stack's back-office database, opened in this process, with an officer of the revenue department."""
-    app = create_app(Config(environ=stack.env))
-    with app.app_context():
-        add_user(OFFICER, "officer", "revenue")
-    return app
 
 
 class Officer:
@@ -44,12 +31,18 @@ class Officer:
         login = self.browser.get("/login").text
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)[1]
         signed_in = self.browser.post(
-            "/login", data={"username": OFFICER, "password": PASSWORD, "csrf_token": token}
+            "/login", data={"username": REVENUE_OFFICER, "password": PASSWORD, "csrf_token": token}
         )
         assert signed_in.status_code in (302, 303), signed_in.text[:300]
 
     def page(self, path: str) -> str:
         return self.browser.get(path).text
+
+    def form(self, action: str, fields: dict[str, str]) -> str:
+        """Submit a form of an application's page (`action`: /applications/<id>/...); the page it leads back to."""
+        page = self.page(action.rsplit("/", 1)[0])
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+        return self.browser.post(action, data={**fields, "csrf_token": token}, follow_redirects=True).text
 
     def move(self, application_id: int, move: str, reason: str = "") -> None:
         page = self.page(f"/applications/{application_id}")
@@ -74,24 +67,6 @@ def apply(person: Citizen) -> str:
     # Received, submitted, and (a first application) the offer of updates on WhatsApp.
     answer = person.send_photo(expect=3)
     return re.search(r"DL-REV-\d{4}-\d{6}", " ".join(text_of(m) for m in answer))[0]
-
-
-def phone_screenshot(stack, citizen: str, name: str) -> None:
-    """The citizen's chat as the stand-in's phone page shows it, saved for the README (var/screenshots/)."""
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 780, "height": 1100})
-            page.goto(stack.standin_url + "/")
-            page.fill("#mobile", citizen)
-            page.dispatch_event("#mobile", "change")
-            page.wait_for_timeout(1500)  # the page fetches and draws the conversation
-            page.screenshot(path=str(SCREENSHOTS / name))
-        finally:
-            browser.close()
 
 
 def outbound_with(stack, citizen: str, after: int, needle: str, timeout: float = 60.0) -> dict:
@@ -156,7 +131,7 @@ def test_an_officers_query_is_answered_with_text_and_a_photo_and_the_officer_see
         answer_document = next(d for d in application.documents if d.requirement == "query_answer")
     assert f"/documents/{answer_document.id}" in page
     assert "Query answered" in officer.page("/queue")
-    phone_screenshot(stack, citizen, "query-answer.png")
+    phone_screenshot(stack, citizen, "query-answer.png", since="has a question about your application")
 
 
 def test_withdrawing_in_chat_and_a_second_time(stack, citizen):
@@ -174,7 +149,7 @@ def test_withdrawing_in_chat_and_a_second_time(stack, citizen):
     assert "कोई खुला आवेदन नहीं" in text_of(none)
     [status] = person.say("status")
     assert number in text_of(status) and "वापस लिया गया" in text_of(status)
-    phone_screenshot(stack, citizen, "withdraw.png")
+    phone_screenshot(stack, citizen, "withdraw.png", since="withdraw my application")
 
 
 def death_certificate_at(stack, field_id: str) -> tuple[Citizen, str, dict]:

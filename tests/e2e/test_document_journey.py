@@ -26,6 +26,7 @@ from backoffice.ocr.models import OcrResult
 from tests.backoffice.conftest import PASSWORD, add_user
 from tests.backoffice.ocr import synthetic_cards
 from tests.e2e.phone import tap_where, text_of
+from tests.e2e.screenshots import phone_screenshot
 from tests.e2e.test_applications import CATALOG, Citizen
 
 SERVICE = "income_certificate"
@@ -154,6 +155,7 @@ def test_an_aadhaar_sent_as_a_two_page_pdf_on_whatsapp_is_read_and_matched(stack
     _, _, verdict, stored = card_result(office, number)
     assert verdict == "match", stored
     assert stored["aadhaar_number"] == "XXXX-XXXX-" + person.aadhaar_number[-4:]
+    phone_screenshot(stack, citizen, "pdf-document.png")
 
 
 def test_a_password_protected_pdf_gets_a_clear_answer_in_the_citizens_language(stack, citizen):

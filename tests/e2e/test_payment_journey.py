@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import time
 import urllib.request
 
@@ -13,34 +12,8 @@ import pytest
 
 from tests.e2e.phone import choices_of, tap_where, text_of
 from tests.e2e.test_applications import Citizen, answer_questions
-from tests.servers import standin_process
 
 SERVICE = "driving_licence_renewal"  # a fixed fee of Rs 200, few questions
-
-
-@pytest.fixture(scope="module")
-def gateway_url(stack, worker):
-    """The gateway stand-in beside the stack (and its worker), unless the stack already runs one.
-
-    The stack's back-office reads `RAZORPAY_BASE_URL` (default: the stand-in on 8082) and the development secrets it
-    shares with the stand-in, so the stand-in goes exactly there; its webhooks go to the stack's back-office.
-    """
-    if getattr(stack, "gateway_url", None):
-        yield stack.gateway_url
-        return
-    url = stack.env.get("RAZORPAY_BASE_URL", "http://127.0.0.1:8082")
-    port = int(url.rsplit(":", 1)[1])
-    with socket.socket() as probe:
-        assert probe.connect_ex(("127.0.0.1", port)) != 0, (
-            f"port {port} is taken; the gateway stand-in needs it"
-        )
-    settings = {
-        **stack.env,
-        "GATEWAY_WEBHOOK_URL": stack.env["BACKOFFICE_URL"] + "/api/v1/payments/razorpay/webhook",
-        "GATEWAY_RETRY_DELAYS": "0.5,1,2",
-    }
-    with standin_process("standins.gateway", settings, port=port, log=stack.logs / "gateway.log", timeout=60):
-        yield url
 
 
 def pay_on_gateway(gateway_url: str, link_id: str) -> dict:

@@ -17,6 +17,7 @@ from bot.whatsapp.privacy import sender_id
 from tests.backoffice.conftest import PASSWORD, add_user
 from tests.e2e.conftest import GENERAL_NUMBER
 from tests.e2e.phone import tap_where, text_of
+from tests.e2e.screenshots import phone_screenshot
 from whatsapp_contract.handover import RESUME_PAYLOAD, held_key, status_key
 
 REVENUE_NUMBER = "100000000000002"
@@ -131,3 +132,4 @@ def test_an_officer_reply_after_the_window_closed_goes_as_a_template_and_is_deli
         ):
             time.sleep(0.2)
         assert 'class="outcome">read' in browser.get(f"/inbox/{handover}").text
+    phone_screenshot(stack, citizen, "reengagement.png", (REVENUE_NUMBER,), since="talk to a person")

@@ -14,7 +14,9 @@ from tests.servers import ROOT
     ["STOP", "stop", " Stop. ", "unsubscribe", "please unsubscribe me", "stop sending me messages", "STOP ALL",
      "messages mat bhejo", "msg mat bhejo", "mujhe message mat karo", "ab message mat bhejna", "message band karo",
      "मैसेज मत भेजो", "मुझे संदेश मत भेजिए", "मैसेज बंद करो", "don't send me messages", "do not send any whatsapp",
-     "opt out"],
+     "opt out",
+     # A bare "don't send": nothing else to send is named.
+     "mat bhejo", "ab mat bhejna", "mujhe kuch mat bhejo", "mat bhejo yaar", "अब मुझे कुछ मत भेजो", "मत भेजिए"],
 )  # fmt: skip
 def test_opt_out_keywords(text):
     assert keyword_intent(text) == "opt_out"
@@ -31,7 +33,7 @@ def test_opt_in_keywords(text):
     "text",
     ["where is the bus stop", "message nahi bheja aapne", "मुझे मैसेज नहीं आया", "phir se message bhejo",
      "start my application", "why don't you send the certificate", "stopped at step 3", "start karo application",
-     "restart", ""],
+     "restart", "document abhi mat bhejo", "form mat bhejo abhi", "mat bhejo, pehle check karo", ""],
 )  # fmt: skip
 def test_ordinary_messages_are_left_to_the_classifier(text):
     assert keyword_intent(text) is None

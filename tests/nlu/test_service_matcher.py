@@ -29,7 +29,11 @@ def test_the_issues_examples_and_their_variants_land_on_caste_certificate(matche
      ("ladli yojna", "ladli_scheme"), ("rashan card", "ration_card"), ("पानी का कनेक्शन", "water_connection"),
      ("paani ka bill", "water_bill"), ("labour card", "construction_worker_registration"), ("shikayat", "grievance"),
      ("laal dora", "lal_dora_certificate"), ("haisiyat praman patra", "solvency_certificate"),
-     ("EWS", "ews_certificate"), ("waris certificate", "surviving_member_certificate"), ("dukan ka licence", "trade_licence")],
+     ("EWS", "ews_certificate"), ("waris certificate", "surviving_member_certificate"), ("dukan ka licence", "trade_licence"),
+     # Two letters typed in the wrong order are one slip; one wrong letter in a short word is another word.
+     ("birht certficate for my son", "birth_certificate"), ("jait praman patra", "caste_certificate"),
+     ("icnome certificate", "income_certificate"), ("bitrh certificate", "birth_certificate"),
+     ("deaht certificate", "death_certificate"), ("birht", None), ("bitrh", None)],
 )  # fmt: skip
 def test_typos_transliterations_and_hindi(matcher, text, service_id):
     found = matcher.find(text)

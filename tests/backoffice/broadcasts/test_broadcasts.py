@@ -10,10 +10,11 @@ from PIL import Image
 
 from backoffice.broadcasts import services
 from backoffice.broadcasts.models import Broadcast, BroadcastRecipient
-from backoffice.broadcasts.sending import Pacer, record_statuses, send
+from backoffice.broadcasts.sending import NumberWindow, record_statuses, send
 from backoffice.consent import services as consent
 from backoffice.demo import samples as demo
 from backoffice.extensions import db
+from backoffice.jobs.redis_client import redis_client
 from backoffice.people.models import User
 from tests.backoffice.conftest import NUMBERS, REVENUE_NUMBER, add_user, consents, csrf_token
 from tests.backoffice.notifications.test_notifications import received
@@ -65,20 +66,6 @@ def compose(**extra) -> Broadcast:
     return services.compose("revenue", user("rev.writer"), **fields)
 
 
-class FakeClock:
-    """A clock the pacer sleeps on without waiting."""
-
-    def __init__(self):
-        self.now, self.slept = 0.0, []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 def test_only_consenting_citizens_of_the_department_get_it_after_a_second_broadcaster_approves(
     revenue, standin
 ):
@@ -115,13 +102,60 @@ def test_marketing_and_bad_drafts_are_refused(revenue, fields, reason):
         compose(**fields)
 
 
-def test_sending_is_paced_at_80_a_second(revenue):
+def window(number: str = REVENUE_NUMBER, rate: float = 80) -> NumberWindow:
+    return NumberWindow(redis_client(), number, rate)
+
+
+def test_the_81st_send_waits_until_a_second_after_the_first_answer(revenue):
     with revenue.app_context():
-        clock = FakeClock()
-        pacer = Pacer(80, clock=clock, sleep=clock.sleep)
-        for _ in range(81):
-            pacer.wait()
-        assert clock.now == pytest.approx(1.0)  # 81 sends: the first at 0, the 81st at 1 s
+        sends = window()
+        for i in range(80):  # one every 10 ms, each answered 5 ms after it started
+            assert sends.try_take(f"s{i}", at=100.0 + i / 100) == 0.0
+            sends.done(f"s{i}", at=100.0 + i / 100 + 0.005)
+        # Meta may stamp the first message as late as its answer (100.005): 100.999 would put 81 in its second.
+        assert sends.try_take("s80", at=100.999) == pytest.approx(0.006)
+        assert sends.try_take("s80", at=101.004) == pytest.approx(0.001)
+        assert sends.try_take("s80", at=101.005) == 0.0
+        # ... and the 82nd waits for the second's answer in the same way.
+        assert sends.try_take("s81", at=101.014) == pytest.approx(0.001)
+
+
+def test_a_send_in_flight_holds_its_place_until_answered_or_its_hold_runs_out(revenue):
+    with revenue.app_context():
+        sends = window(rate=2)
+        assert sends.try_take("a", at=10.0) == sends.try_take("b", at=10.0) == 0.0
+        sends.done("b", at=10.5)
+        assert sends.try_take("c", at=11.4) == pytest.approx(
+            0.1
+        )  # "b"'s place frees a second after its answer
+        assert sends.try_take("c", at=11.5) == 0.0
+        # "a" is still out (its answer could be stamped at any moment): its place stays taken ...
+        assert sends.try_take("d", at=12.0) == pytest.approx(28.0)
+        assert (
+            sends.try_take("d", at=40.0) == 0.0
+        )  # ... until its 30 s hold runs out (a killed sender's send)
+
+
+@pytest.mark.parametrize("answer_after", [0.0, 0.004, 0.3])
+def test_no_one_second_window_ever_holds_more_than_80_sends_however_slow_the_answers(revenue, answer_after):
+    """A sender taking places as fast as the window lets it for 3 s, with answers `answer_after` late: wherever
+    Meta stamps each message between its start and its answer, no second holds 81 of them."""
+    with revenue.app_context():
+        sends, now, out, spans = window(), 50.0, [], []
+        while now < 53.0:
+            while out and out[0][0] <= now:  # answers due by now
+                at, name, started = out.pop(0)
+                sends.done(name, at=at)
+                spans.append((started, at))
+            name = f"s{len(spans) + len(out)}"
+            wait = sends.try_take(name, at=now)
+            if wait == 0.0:
+                out.append((now + answer_after, name, now))
+            now += wait if 0.0 < wait < 0.001 else 0.001
+        assert len(spans) >= 160  # it did keep sending
+        # The second just after `b - 1` holds, at worst, every send started by `b` and answered after `b - 1`.
+        busiest = max(sum(1 for b2, e in spans if b2 <= b and e + 1.0 > b) for b, _ in spans)
+        assert busiest <= 80, busiest
 
 
 def test_the_tier_pauses_it_and_a_resume_sends_only_the_rest(revenue, standin):
@@ -155,10 +189,13 @@ def test_a_quality_error_pauses_and_resuming_resends_nobody(revenue, standin):
         inject(standin, 131048)
         db.session.commit()
         assert db.session.get(Broadcast, broadcast_id).state == "paused"
-        assert services.report(broadcast) == {"recipients": 2, "pending": 2}
+        # The refused one stays pending; a send already in flight when Meta said stop may have gone out.
+        paused = services.report(broadcast)
+        assert paused["pending"] >= 1 and paused["pending"] + paused.get("sent", 0) == 2
         services.resume(broadcast)
         db.session.commit()
         assert services.report(broadcast) == {"recipients": 2, "sent": 2}
+    assert [len(received(standin, wa_id)) for wa_id in ("919822200001", "919822200002")] == [1, 1]
 
 
 def test_a_number_that_cannot_receive_is_marked_undeliverable_and_keeps_its_consent(revenue, standin):
@@ -257,9 +294,8 @@ def test_recipients_are_claimed_and_recorded_in_batches_not_one_by_one(revenue, 
             statements.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", count)
-        clock = FakeClock()
         try:
-            assert send(broadcast_id, pacer=Pacer(80, clock=clock, sleep=clock.sleep)) == "done"
+            assert send(broadcast_id) == "done"
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         assert services.report(db.session.get(Broadcast, broadcast_id))["sent"] == 42
@@ -329,20 +365,13 @@ def test_a_sender_killed_mid_batch_leaves_that_batch_in_doubt_and_the_next_sends
     assert sum(messages[c] for c in in_doubt) == 4 and max(messages.values()) == 1
 
 
-def test_two_senders_on_one_number_share_its_slots_and_another_number_has_its_own(revenue):
-    from backoffice.broadcasts.sending import NumberPacer
-    from backoffice.jobs.redis_client import redis_client
-
+def test_two_senders_on_one_number_share_its_window_and_another_number_has_its_own(revenue):
     with revenue.app_context():
-        still = lambda: 0.0  # noqa: E731 - a frozen local clock: reserve() then returns Redis's offsets
-        first, second = (NumberPacer(redis_client(), REVENUE_NUMBER, 80, clock=still) for _ in range(2))
-        # Blocks of 400 slots (5 s at 80/s), so a slow machine cannot fall behind Redis's clock between calls.
-        starts = sorted(pacer.reserve(400) for pacer in (first, second, first, second))
-        other = NumberPacer(redis_client(), "100000000000003", 80, clock=still).reserve(400)
-    # Four blocks from one number: back to back, 5 s apart, never on top of each other.
-    for earlier, later in zip(starts, starts[1:], strict=False):
-        assert later - earlier == pytest.approx(5.0, abs=1e-3)
-    assert other < 1.0  # mcd's number is not held up by revenue's broadcasts (theirs reach 20 s ahead)
+        first, second = window(), window()
+        for i in range(40):
+            assert first.try_take(f"a{i}", at=5.0) == second.try_take(f"b{i}", at=5.0) == 0.0
+        assert first.try_take("a40", at=5.5) > 0 and second.try_take("b40", at=5.5) > 0  # 80 between them
+        assert window("100000000000003").try_take("c0", at=5.5) == 0.0  # mcd's number is not held up
 
 
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)

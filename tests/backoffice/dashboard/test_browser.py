@@ -13,11 +13,10 @@ from werkzeug.serving import make_server
 
 from backoffice.app import create_app
 from backoffice.config import TestConfig as Settings
-from backoffice.extensions import db
 from backoffice.notifications.send import graph_client
 from backoffice.reports.query import ReportSpec, run
 from tests.backoffice.conftest import NUMBERS, PASSWORD, REVENUE_NUMBER, add_user
-from tests.backoffice.reports.conftest import POPULATION, refresh_counts
+from tests.backoffice.reports.conftest import add_population
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.servers import free_port
 
@@ -27,8 +26,6 @@ def live_server(tmp_path, redis_url, standin):
     """The back-office on a real port with Redis, sending to the Cloud API stand-in, with some applications."""
     from flask_migrate import upgrade
 
-    from backoffice.demo import samples as demo
-
     graph_url, graph_token = standin
     app = create_app(Settings(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'seva.db'}",
                               DOCUMENTS_DIR=str(tmp_path / "documents"), REDIS_URL=redis_url,
@@ -37,19 +34,7 @@ def live_server(tmp_path, redis_url, standin):
     with app.app_context():
         upgrade()
         add_user("admin", "admin", None)
-        for index, (service, status, district, submitted, decided, due, fee) in enumerate(POPULATION):
-            application = demo.submitted_application(
-                service, f"wa-browser-{index}", f"98110000{index:02d}", "en"
-            )
-            application.status, application.district = status, district
-            application.submitted_at, application.decided_at, application.decision_by = (
-                submitted,
-                decided,
-                due,
-            )
-            application.fee_paise = fee
-        db.session.commit()
-        refresh_counts()
+        add_population("wa-browser", "98110000")
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -29,6 +29,19 @@ def refresh_counts() -> None:
     refresh_daily_counts()
 
 
+def add_population(citizen_prefix: str, mobile_prefix: str) -> None:
+    """Submit every application of POPULATION as it stands there, then refresh the counts (app context needed)."""
+    for index, (service, status, district, submitted, decided, due, fee) in enumerate(POPULATION):
+        application = demo.submitted_application(
+            service, f"{citizen_prefix}-{index}", f"{mobile_prefix}{index:02d}", "en"
+        )
+        application.status, application.district = status, district
+        application.submitted_at, application.decided_at, application.decision_by = submitted, decided, due
+        application.fee_paise = fee
+    db.session.commit()
+    refresh_counts()
+
+
 @pytest.fixture
 def population(app):
     """The applications of POPULATION, submitted through the bot's code path and then set to known values."""
@@ -37,17 +50,5 @@ def population(app):
         add_user("rev.head", "department_head", "revenue")
         add_user("mcd.head", "department_head", "mcd")
         add_user("rev.officer", "officer", "revenue")
-        for index, (service, status, district, submitted, decided, due, fee) in enumerate(POPULATION):
-            application = demo.submitted_application(
-                service, f"wa-report-{index}", f"98100000{index:02d}", "en"
-            )
-            application.status, application.district = status, district
-            application.submitted_at, application.decided_at, application.decision_by = (
-                submitted,
-                decided,
-                due,
-            )
-            application.fee_paise = fee
-        db.session.commit()
-        refresh_counts()
+        add_population("wa-report", "98100000")
         return {a.number: a.department_code for a in db.session.query(Application)}
