@@ -20,13 +20,13 @@ from backoffice.applications import deadlines
 from backoffice.applications.models import PENDING_STATUSES, Application
 from backoffice.core.clock import today_ist, utcnow
 from backoffice.csc.models import CscCollection
-from backoffice.documents.models import Document
 from backoffice.extensions import db
 from backoffice.handover import services as handover
 from backoffice.jobs.redis_client import redis_client
 from backoffice.ocr.models import OcrResult
 from backoffice.payments.models import PAID, PaymentIntent
-from backoffice.reports.models import ApplicationMonth
+from backoffice.reports import ocr_days
+from backoffice.reports.models import ApplicationMonth, OcrVerdictDay
 from whatsapp_contract import meter
 from whatsapp_contract.numbers import parse_numbers
 
@@ -195,19 +195,32 @@ def fees(department: str | None) -> dict[str, dict[str, int]]:
 
 
 def ocr(department: str | None) -> dict[str, Any]:
-    """OCR verdicts of the last 30 days: pass rate (a match) and the share sent back to the citizen (refused)."""
-    query = (
-        select(OcrResult.verdict, func.count(OcrResult.id))
-        .where(OcrResult.created_at >= utcnow() - timedelta(days=OCR_DAYS))
-        .group_by(OcrResult.verdict)
-    )
-    if department is not None:
+    """OCR verdicts of the last 30 days: pass rate (a match) and the share sent back to the citizen (refused).
+
+    A department's verdicts come from the beat's per-day counts (reports/ocr_days.py) for the window's whole days,
+    and from the raw tables for its first, partial day; everyone's straight from the OCR results' index.
+    """
+    since = utcnow() - timedelta(days=OCR_DAYS)
+    if department is None:
         query = (
-            query.join(Document, Document.id == OcrResult.document_id)
-            .join(Application, Application.id == Document.application_id)
-            .where(Application.department_code == department)
+            select(OcrResult.verdict, func.count(OcrResult.id))
+            .where(OcrResult.created_at >= since)
+            .group_by(OcrResult.verdict)
         )
-    verdicts = Counter(dict(db.session.execute(query).all()))
+        verdicts = Counter(dict(db.session.execute(query).all()))
+    else:
+        next_day = since.date() + timedelta(days=1)
+        whole = (
+            select(OcrVerdictDay.verdict, func.sum(OcrVerdictDay.results))
+            .where(OcrVerdictDay.department == department, OcrVerdictDay.day >= next_day)
+            .group_by(OcrVerdictDay.verdict)
+        )
+        partial = ocr_days.partial_day(department, since, datetime.combine(next_day, time()))
+        verdicts = Counter()
+        for verdict, count in db.session.execute(whole):
+            verdicts[verdict] += int(count)
+        for verdict, count in db.session.execute(partial):
+            verdicts[verdict] += count
     total = sum(verdicts.values())
     return {
         "total": total,

@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 
 from backoffice.dashboard import tiles
 from backoffice.extensions import db
+from backoffice.jobs import task_counts
 from backoffice.jobs.redis_client import redis_client
 from whatsapp_contract import meter
 
@@ -46,7 +47,21 @@ class SevaCollector:
             for name, length in queues.items():
                 depth.add_metric([name], length)
             yield depth
+        yield from _task_counters()
         yield from _channel_counters()
+
+
+def _task_counters():
+    """Celery tasks succeeded and failed per task name, as the workers counted them in Redis (jobs/task_counts.py)."""
+    try:
+        counts = task_counts.read()
+    except RedisError:
+        return
+    tasks = CounterMetricFamily("seva_celery_tasks", "Celery tasks finished, by task and outcome",
+                                labels=["task", "outcome"])  # fmt: skip
+    for (name, outcome), count in sorted(counts.items()):
+        tasks.add_metric([name, outcome], count)
+    yield tasks
 
 
 def _channel_counters():

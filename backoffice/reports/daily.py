@@ -21,6 +21,7 @@ from sqlalchemy import case, delete, func, insert, literal, select
 from backoffice.applications.models import Application
 from backoffice.core.clock import utcnow
 from backoffice.extensions import db
+from backoffice.reports import ocr_days
 from backoffice.reports.dialect import DECIDED, IST_OFFSET, Dialect
 from backoffice.reports.models import ApplicationDay, ApplicationMonth, DailyWatermark
 
@@ -88,7 +89,8 @@ def next_month(day: date) -> date:
 
 def refresh() -> int:
     """Count again every day holding an application changed since the last refresh (all days the first time),
-    and sum their months again; return how many days were counted (-1: all of them)."""
+    and sum their months again, then the OCR verdicts' days (ocr_days.py); return how many days of applications
+    were counted (-1: all of them)."""
     dialect = Dialect(db.session.get_bind().dialect.name)
     if dialect.postgres:
         # Two refreshes at once (a slow one overrun by the next beat) would both insert the same day's rows.
@@ -98,6 +100,7 @@ def refresh() -> int:
     if mark is None:
         _count(None, dialect)
         _roll_months(None, dialect)
+        ocr_days.refresh(None, True, started, dialect.postgres)
         db.session.add(DailyWatermark(id=1, through=started - COMMIT_SKEW))
         db.session.flush()
         return -1
@@ -108,6 +111,9 @@ def refresh() -> int:
     if days:
         _count(days, dialect)
         _roll_months(sorted({d.replace(day=1) for d in days}), dialect)
+    # The mark trails its refresh by COMMIT_SKEW: the refresh before this one started on another UTC day.
+    new_day = (mark.through + COMMIT_SKEW).date() < started.date()
+    ocr_days.refresh(mark.through, new_day, started, dialect.postgres)
     mark.through = started - COMMIT_SKEW
     db.session.flush()
     return len(days)

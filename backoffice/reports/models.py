@@ -60,6 +60,17 @@ class ApplicationMonth(_Counts, db.Model):
     fees_paise: Mapped[int] = mapped_column(BigInteger)
 
 
+class OcrVerdictDay(db.Model):
+    """OCR verdicts of one UTC day on the documents of one department's applications (ocr_days.py)."""
+
+    __tablename__ = "ocr_verdict_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    department: Mapped[str] = mapped_column(String(32), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(16), primary_key=True)
+    results: Mapped[int] = mapped_column(Integer)
+
+
 class DailyWatermark(db.Model):
     """Up to when `application_days` is known to be current (one row)."""
 
