@@ -94,12 +94,15 @@ STATUS_CHECK = (
     row("/check_status", "status"),
     text("thank you"),
 )
-# A photo with no word first, as people send one, then the menu.
+# A photo with no word first, as people send one, then the menu; asks for a person, and goes back to the bot.
+# (While handed over the bot answers only *menu* and STOP: an officer answers the rest, which the bench
+# would count as lost.)
 PHOTO_FIRST = (
     PHOTO,
     text("Hi"),
     ENGLISH,
     row("/talk_to_human"),
+    text("menu"),
 )
 CYCLE = (GRIEVANCE_BY_MENU, INCOME_IN_HINGLISH, INCOME_IN_HINDI, STATUS_CHECK, PHOTO_FIRST)
 
