@@ -203,7 +203,11 @@ def configuration_lines(rows: list[dict]) -> list[Line]:
         mix = f"{share:.0%} returning with {row['history']} events"
         lines[(f"{setup}, new citizens ({mix})", "-.")].append((rate, _seconds(row, "new_")))
         lines[(f"{setup}, returning citizens ({mix})", "--")].append((rate, _seconds(row, "returning_")))
-    return [Line(label, style, sorted(points)) for (label, style), points in lines.items()]
+    # By rate only: two runs at one rate (a repeat in the same session) are both drawn.
+    return [
+        Line(label, style, sorted(points, key=lambda point: point[0]))
+        for (label, style), points in lines.items()
+    ]
 
 
 def _seconds(row: dict, prefix: str) -> dict[str, float]:

@@ -4,6 +4,7 @@ import math
 import time
 
 from bench.open_loop import Citizen, Message, Outbox, attribute
+from bench.open_loop_report import configuration_lines
 from bench.visits import text
 
 PHONE = "919900000000"
@@ -52,3 +53,16 @@ def test_documents_are_not_replies_and_without_its_tracker_a_message_is_answered
     assert not outbox.replies[PHONE]
     attribute([message], accepted(monkeypatch, 99.0, 100.7))
     assert message.reply == 100.7 and message.duplicates == 0
+
+
+def test_two_runs_at_one_rate_in_a_session_are_both_drawn():
+    # A repeated rate made the plot fail ("'<' not supported between dict and dict") after the run.
+    row = {"system": "seva-whatsapp", "rasa_instances": "2", "returning_share": "0.0", "history": "0"}
+    rows = [
+        {**row, "rate": "40", "new_p50_ms": "61", "new_p95_ms": "699", "new_p99_ms": "2383"},
+        {**row, "rate": "20", "new_p50_ms": "29", "new_p95_ms": "53", "new_p99_ms": "201"},
+        {**row, "rate": "40", "new_p50_ms": "90", "new_p95_ms": "1420", "new_p99_ms": "2910"},
+    ]
+    [line] = configuration_lines(rows)
+    assert [rate for rate, _ in line.points] == [20, 40, 40]
+    assert sorted(point["p95"] for rate, point in line.points if rate == 40) == [0.699, 1.42]
