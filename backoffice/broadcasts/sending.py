@@ -78,12 +78,18 @@ TIER_USED_UP = "tier: the number's unique users for 24 h are used up"
 # the window never holds. In flight, a member counts for `hold` seconds at most (a killed sender's sends free
 # their places then); its answer sets the real end. Times are Redis's (senders on several hosts agree) unless a
 # test gives them.
-_TAKE = """
-local now = tonumber(ARGV[4])
-if now == nil then
+_CLOCK = """
+local function clock(given)
+  local now = tonumber(given)
+  if now ~= nil then return now end
   local t = redis.call('TIME')
-  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+  return tonumber(t[1]) + tonumber(t[2]) / 1000000
 end
+"""
+_TAKE = (
+    _CLOCK
+    + """
+local now = clock(ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local free = tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])
 if free <= 0 then
@@ -94,15 +100,15 @@ redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
 redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])) + 60)
 return {1, '0'}
 """
-_DONE = """
-local now = tonumber(ARGV[3])
-if now == nil then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-end
+)
+_DONE = (
+    _CLOCK
+    + """
+local now = clock(ARGV[3])
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[2])
 return 1
 """
+)
 
 
 class NumberWindow:
